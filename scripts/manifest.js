@@ -1,0 +1,19 @@
+// Writes oclif.manifest.json from the built commands, so `kick` never has to import every command file to
+// find one (what the `oclif manifest` command does, without its large dependency tree).
+import { writeFileSync } from 'node:fs'
+import { Plugin } from '@oclif/core'
+
+const root = new URL('..', import.meta.url).pathname
+const plugin = new Plugin({
+  root,
+  type: 'core',
+  ignoreManifest: true,
+  errorOnManifestCreate: true,
+  respectNoCacheDefault: true,
+})
+await plugin.load()
+writeFileSync(
+  new URL('../oclif.manifest.json', import.meta.url),
+  JSON.stringify(plugin.manifest, null, 2) + '\n',
+)
+console.log(`oclif.manifest.json: ${Object.keys(plugin.manifest.commands).length} commands`)

@@ -1,0 +1,162 @@
+import { Command, Flags, type Interfaces } from '@oclif/core'
+
+import type { TokenProvider } from './auth/token-provider.js'
+import { loadSettings, profileName, type Settings } from './config/config.js'
+import { ExitCode, KickError, UsageError } from './errors.js'
+import type { KickClient } from './kick/client.js'
+import { type Column, renderSummary, renderTable } from './output/table.js'
+import { dim, interactive, red, yellow } from './output/terminal.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof KickCommand)['baseFlags'] & T['flags']
+>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * The shared part of every command: `--profile`, `--verbose`, `--json` (on by itself when stdout is not a
+ * terminal), the exit-code policy, and a Kick client built on first use.
+ */
+export abstract class KickCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    profile: Flags.string({
+      description: 'stored account and config to use [env: KICK_PROFILE]',
+      helpGroup: 'GLOBAL',
+    }),
+    verbose: Flags.boolean({
+      description: 'print each HTTP request and response to stderr (secrets redacted)',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** Commands that handle SIGINT themselves (listen, mock) set this; the rest exit 130. */
+  static handlesSignals = false
+
+  protected flags!: CommandFlags<T>
+  protected args!: CommandArgs<T>
+  private settingsPromise?: Promise<Settings>
+  private clientPromise?: Promise<KickClient>
+
+  public async init(): Promise<void> {
+    await super.init()
+    if (!(this.ctor as typeof KickCommand).handlesSignals) {
+      const interrupted = (): never => process.exit(ExitCode.interrupted)
+      process.once('SIGINT', interrupted)
+      process.once('SIGTERM', interrupted)
+    }
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof KickCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as CommandFlags<T>
+    this.args = args as CommandArgs<T>
+  }
+
+  /** JSON when asked for, and whenever stdout is not a terminal (scripts get JSON without asking). */
+  public jsonEnabled(): boolean {
+    if (!this.ctor.enableJsonFlag) return false
+    return super.jsonEnabled() || !process.stdout.isTTY
+  }
+
+  protected get profile(): string {
+    return profileName(this.flags.profile)
+  }
+
+  protected settings(): Promise<Settings> {
+    this.settingsPromise ??= loadSettings(this.profile)
+    return this.settingsPromise
+  }
+
+  /** The Kick client, built (and `ky` loaded) on first use only. */
+  protected kick(): Promise<KickClient> {
+    this.clientPromise ??= (async () => {
+      const [{ KickClient }, settings, tokens] = await Promise.all([
+        import('./kick/client.js'),
+        this.settings(),
+        this.tokenProvider(),
+      ])
+      return new KickClient({
+        settings,
+        tokens,
+        trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+      })
+    })()
+    return this.clientPromise
+  }
+
+  /** Where tokens come from: KICK_ACCESS_TOKEN, the keychain, the fallback file, client credentials. */
+  protected async tokenProvider(): Promise<TokenProvider> {
+    const { createTokenProvider } = await import('./auth/session.js')
+    return createTokenProvider(await this.settings(), { warn: (line) => this.warning(line) })
+  }
+
+  /** A warning on stderr, also in JSON mode (oclif's `warn` goes quiet there). */
+  protected warning(message: string): void {
+    process.stderr.write(`${yellow('Warning:')} ${message}\n`)
+  }
+
+  /** Progress and notes on stderr: stdout carries the result only. */
+  protected note(message: string): void {
+    process.stderr.write(`${message}\n`)
+  }
+
+  protected trace(line: string): void {
+    process.stderr.write(`${dim(line)}\n`)
+  }
+
+  /** Prints rows as a table, only when the output is for a person. */
+  protected async table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): Promise<void> {
+    if (!this.jsonEnabled()) this.log(await renderTable(rows, columns))
+  }
+
+  protected summary(fields: Record<string, unknown>): void {
+    if (!this.jsonEnabled()) this.log(renderSummary(fields))
+  }
+
+  /**
+   * Asks before a destructive verb in a terminal; `--yes` skips it and non-terminal runs never prompt.
+   * Declining is exit 1 with nothing done.
+   */
+  protected async confirm(question: string, yes: boolean): Promise<void> {
+    if (yes || !interactive()) return
+    const { confirm } = await import('@inquirer/prompts')
+    const ok = await confirm({ message: question, default: false }, { output: process.stderr })
+    if (!ok) throw new KickError('cancelled: nothing was changed')
+  }
+
+  /** One line on stderr, the documented exit code, and stdout left clean (also under --json). */
+  protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    const { message, exitCode, detail } = classify(error)
+    process.exitCode = exitCode
+    process.stderr.write(`${red('Error:')} ${message}\n`)
+    if (detail && this.flags?.verbose) process.stderr.write(`${detail}\n`)
+  }
+}
+
+function classify(error: Error & { oclif?: { exit?: number } }): {
+  message: string
+  exitCode: number
+  detail?: string
+} {
+  if (error instanceof KickError)
+    return { message: error.message, exitCode: error.exitCode, detail: error.detail }
+  if (error.name === 'ExitPromptError' || error.name === 'AbortPromptError') {
+    return { message: 'interrupted', exitCode: ExitCode.interrupted }
+  }
+  // oclif's own parse errors (unknown flag, missing argument, failed option) are usage errors.
+  if (error.oclif?.exit !== undefined || /Parse|Flag|Arg|Validation/.test(error.name)) {
+    // oclif spreads one problem over several lines ending in "See more help": keep it to one line.
+    const lines = error.message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('See more help'))
+    return { message: lines.join(': '), exitCode: ExitCode.usage }
+  }
+  return { message: error.message, exitCode: ExitCode.failure, detail: error.stack }
+}
+
+export { UsageError }

@@ -1,0 +1,19 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+/** The platform config dir (`$XDG_CONFIG_HOME/kick`, `%APPDATA%\kick` on Windows), like gh's. */
+export function configDir(): string {
+  if (process.env.XDG_CONFIG_HOME) return join(process.env.XDG_CONFIG_HOME, 'kick')
+  if (process.platform === 'win32' && process.env.APPDATA) return join(process.env.APPDATA, 'kick')
+  return join(homedir(), '.config', 'kick')
+}
+
+/** The cache dir (`$XDG_CACHE_HOME/kick`): the webhook public key, nothing secret. */
+export function cacheDir(): string {
+  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'kick')
+  if (process.platform === 'win32' && process.env.LOCALAPPDATA)
+    return join(process.env.LOCALAPPDATA, 'kick', 'cache')
+  return join(homedir(), '.cache', 'kick')
+}
+
+export const configFile = (): string => join(configDir(), 'config.json')

@@ -1,0 +1,359 @@
+import ky, { HTTPError, type Options as KyOptions } from 'ky'
+
+import type { AccessToken, TokenProvider } from '../auth/token-provider.js'
+import type { Settings } from '../config/config.js'
+import { ApiError, AuthError, KickError } from '../errors.js'
+import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
+import { type Endpoint, type EndpointId, type Host, endpoints, fillPath } from './endpoints.js'
+
+export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
+export type Query = Record<string, QueryValue>
+
+/** Kick's success envelope. */
+export interface Envelope<T = unknown> {
+  data: T
+  message?: string
+  pagination?: { next_cursor?: string | null }
+}
+
+export interface RawResponse {
+  status: number
+  statusText: string
+  headers: Headers
+  text: string
+  url: string
+}
+
+export interface CallOptions {
+  /** values for `{name}` placeholders in the path */
+  params?: Record<string, string | number>
+  /** arrays become repeated keys (`?id=1&id=2`) */
+  query?: Query
+  /** JSON body, or form fields for the OAuth endpoints */
+  body?: Record<string, unknown>
+  headers?: Record<string, string>
+  /** use this token instead of asking the provider (introspecting a given token, revoking) */
+  token?: AccessToken
+}
+
+export interface SendOptions {
+  method: string
+  host: Host
+  path: string
+  query?: Query | URLSearchParams
+  json?: unknown
+  form?: Record<string, string>
+  /** a body sent as is (`kick api --input`) */
+  raw?: string
+  headers?: Record<string, string>
+  /** token rules and scopes; undefined means "any token" (an endpoint the table does not know) */
+  endpoint?: Endpoint
+  token?: AccessToken
+}
+
+export interface ClientOptions {
+  settings: Pick<Settings, 'apiUrl' | 'authUrl'>
+  tokens: TokenProvider
+  /** where `--verbose` traces go (stderr); undefined: no traces */
+  trace?: (line: string) => void
+  /** tries per request for 429 and idempotent 5xx (SPEC: at most 3) */
+  tries?: number
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+const TIMEOUT_MS = 30_000
+
+/**
+ * The one way to talk to Kick: base URLs, bearer tokens, retries with backoff, one refresh on a 401, the
+ * scope pre-check, batching of capped lists, cursor pagination and error mapping.
+ */
+export class KickClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  baseUrl(host: Host): string {
+    return host === 'api' ? this.options.settings.apiUrl : this.options.settings.authUrl
+  }
+
+  /** Calls an endpoint of the table and returns its envelope; capped lists are split and merged in order. */
+  async call<T = unknown>(id: EndpointId, options: CallOptions = {}): Promise<Envelope<T>> {
+    const endpoint = endpoints[id]
+    const chunks = splitBatch(endpoint, options)
+    if (chunks.length === 1) return this.callOnce<T>(endpoint, chunks[0]!)
+    let merged: Envelope<unknown[]> | undefined
+    for (const chunk of chunks) {
+      const envelope = await this.callOnce<unknown>(endpoint, chunk)
+      const items = Array.isArray(envelope.data) ? envelope.data : []
+      merged = merged ? { ...envelope, data: [...merged.data, ...items] } : { ...envelope, data: items }
+    }
+    return merged as Envelope<T>
+  }
+
+  /** Follows a cursor endpoint page by page (`--paginate`); yields each page's items. */
+  async *pages<T = unknown>(id: EndpointId, options: CallOptions = {}, follow = true): AsyncGenerator<T[]> {
+    const endpoint = endpoints[id]
+    let query: Query = { ...options.query }
+    const seen = new Set<string>()
+    for (;;) {
+      const envelope = await this.call<unknown>(id, { ...options, query })
+      const { items, cursor } = pageOf<T>(endpoint, envelope)
+      yield items
+      if (!follow || !cursor || items.length === 0 || seen.has(cursor)) return
+      seen.add(cursor)
+      query = { ...query, cursor }
+    }
+  }
+
+  private async callOnce<T>(endpoint: Endpoint, options: CallOptions): Promise<Envelope<T>> {
+    const form = endpoint.body === 'form' ? stringRecord(options.body) : undefined
+    const response = await this.send({
+      method: endpoint.method,
+      host: endpoint.host,
+      path: fillPath(endpoint.path, options.params),
+      query: options.query,
+      json: endpoint.body === 'json' ? options.body : undefined,
+      form,
+      headers: options.headers,
+      endpoint,
+      token: options.token,
+    })
+    if (response.status >= 400) throw errorForResponse(response, endpoint)
+    if (response.status === 204 || response.text.trim() === '') return { data: undefined as T }
+    try {
+      const parsed = JSON.parse(response.text) as unknown
+      if (endpoint.host === 'auth' && !isEnvelope(parsed)) return { data: parsed as T }
+      return parsed as Envelope<T>
+    } catch {
+      // OAuth revoke answers a plain "OK"; anything else that is not JSON is Kick's edge talking.
+      if (endpoint.host === 'auth') return { data: response.text as T }
+      throw new KickError(
+        `Kick answered ${response.status} with a body that is not JSON (${describeBody(response.text)})`,
+        1,
+        response.text,
+      )
+    }
+  }
+
+  /** One HTTP exchange with retries and the 401 refresh; answers whatever status came last. */
+  async send(request: SendOptions): Promise<RawResponse> {
+    const needsToken = request.endpoint ? !['none'].includes(request.endpoint.token) : true
+    let token = request.token
+    if (!token && needsToken) token = await this.options.tokens.tokenFor(request.endpoint ?? ANY_TOKEN)
+    if (token && request.endpoint) checkScope(token, request.endpoint)
+
+    let response = await this.exchange(request, token)
+    if (response.status === 401 && token?.kind === 'user' && !request.token) {
+      const refreshed = await this.options.tokens.afterUnauthorized(token)
+      if (refreshed) response = await this.exchange(request, refreshed)
+    }
+    return response
+  }
+
+  private async exchange(request: SendOptions, token: AccessToken | undefined): Promise<RawResponse> {
+    const url = new URL(this.baseUrl(request.host) + request.path)
+    const query = request.query instanceof URLSearchParams ? request.query : toSearchParams(request.query)
+    for (const [key, value] of query) url.searchParams.append(key, value)
+
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers }
+    if (token) headers.authorization = `Bearer ${token.value}`
+    const method = request.method.toUpperCase()
+    const options: KyOptions = {
+      method,
+      headers,
+      timeout: TIMEOUT_MS,
+      throwHttpErrors: true,
+      retry: {
+        limit: (this.options.tries ?? 3) - 1,
+        methods: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'],
+        statusCodes: [429, 500, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: 60_000,
+        backoffLimit: 8_000,
+        // A 429 means Kick did not process the request, so any method may try again; a 5xx on a POST
+        // or PATCH may have been processed, so only idempotent methods do. Network errors fail fast.
+        shouldRetry: ({ error }) => {
+          if (!(error instanceof HTTPError)) return false
+          if (error.response.status === 429) return undefined
+          return IDEMPOTENT.has(method) ? undefined : false
+        },
+      },
+      hooks: {
+        beforeRequest: [(req) => this.traceRequest(req, request)],
+        beforeRetry: [
+          ({ error, retryCount }) => this.trace(`! retry ${retryCount} after ${describeError(error)}`),
+        ],
+      },
+    }
+    if (request.form) options.body = new URLSearchParams(request.form)
+    else if (request.raw !== undefined) options.body = request.raw
+    else if (request.json !== undefined) options.json = request.json
+
+    const started = Date.now()
+    let response: Response
+    try {
+      response = await ky(url, options)
+    } catch (error) {
+      if (error instanceof HTTPError) response = error.response
+      else throw networkError(error, url)
+    }
+    const text = await response.text()
+    this.trace(`< ${response.status} ${response.statusText} (${Date.now() - started} ms)`)
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      text,
+      url: url.href,
+    }
+  }
+
+  private traceRequest(req: Request, request: SendOptions): void {
+    if (!this.options.trace) return
+    this.trace(`> ${req.method} ${redactUrl(req.url)}`)
+    req.headers.forEach((value, name) => this.trace(`> ${name}: ${redactHeader(name, value)}`))
+    if (request.form) this.trace(`> ${redactForm(new URLSearchParams(request.form).toString())}`)
+    else if (request.json !== undefined) this.trace(`> ${redactJsonText(JSON.stringify(request.json))}`)
+  }
+
+  private trace(line: string): void {
+    this.options.trace?.(line)
+  }
+}
+
+/** What `kick api` uses for a path the table does not know: any token, no scope check. */
+const ANY_TOKEN: Endpoint = {
+  method: 'GET',
+  host: 'api',
+  path: '',
+  token: 'any',
+  scopes: [],
+  body: 'none',
+  success: 200,
+  pagination: 'none',
+  command: 'api',
+  summary: '',
+}
+
+/** Fail fast, before calling Kick, when the stored user token is known to lack the endpoint's scope. */
+export function checkScope(token: AccessToken, endpoint: Endpoint): void {
+  if (token.kind !== 'user' || !token.scopes || endpoint.scopes.length === 0) return
+  if (endpoint.scopes.some((scope) => token.scopes!.includes(scope))) return
+  const scope = endpoint.scopes[0]!
+  throw new AuthError(
+    `this needs the ${scope} scope, which your token lacks: run \`kick login --scopes ${scope}\``,
+  )
+}
+
+export function toSearchParams(query: Query | undefined): URLSearchParams {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) params.append(key, String(item))
+    else params.append(key, String(value))
+  }
+  return params
+}
+
+/** Splits a call whose capped list (query or body) is longer than Kick takes in one request. */
+export function splitBatch(endpoint: Endpoint, options: CallOptions): CallOptions[] {
+  const batch = endpoint.batch
+  if (!batch) return [options]
+  const source = batch.in === 'query' ? options.query : options.body
+  const key = batch.keys.find((name) => Array.isArray(source?.[name]))
+  if (!source || !key) return [options]
+  const list = source[key] as readonly unknown[]
+  if (list.length <= batch.limit) return [options]
+  const chunks: CallOptions[] = []
+  for (let start = 0; start < list.length; start += batch.limit) {
+    const part = { ...source, [key]: list.slice(start, start + batch.limit) }
+    chunks.push(batch.in === 'query' ? { ...options, query: part as Query } : { ...options, body: part })
+  }
+  return chunks
+}
+
+function pageOf<T>(endpoint: Endpoint, envelope: Envelope<unknown>): { items: T[]; cursor?: string } {
+  if (endpoint.pagination === 'data_cursor') {
+    const data = (envelope.data ?? {}) as { claims?: T[]; cursor?: string | null }
+    return { items: data.claims ?? [], cursor: data.cursor ?? undefined }
+  }
+  const items = Array.isArray(envelope.data) ? (envelope.data as T[]) : []
+  return { items, cursor: envelope.pagination?.next_cursor ?? undefined }
+}
+
+/** The API's own words for a failure: `message`, or the OAuth server's `error`/`error_description`. */
+export function apiMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>
+    const parts = [body.message, body.error, body.error_description].filter(
+      (part): part is string => typeof part === 'string' && part !== '',
+    )
+    if (parts.length) return [...new Set(parts)].join(': ')
+  } catch {
+    // not JSON: fall through to the text itself
+  }
+  return describeBody(text)
+}
+
+function describeBody(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (!flat) return 'empty body'
+  if (/^<!doctype html|^<html/i.test(flat)) return 'an HTML page, likely a Cloudflare challenge'
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+}
+
+/** Maps a failed answer to the error the user sees, with what to do next. */
+export function errorForResponse(response: RawResponse, endpoint?: Endpoint): KickError {
+  const message = apiMessage(response.text)
+  const status = `${response.status}${message ? `: ${message}` : ''}`
+  if (response.status === 401) {
+    return new AuthError(`Kick rejected the token (${status}): run \`kick login\``, response.text)
+  }
+  if (response.status === 403) {
+    if (/blocked by security policy/i.test(response.text) || /<html/i.test(response.text)) {
+      return new ApiError(
+        `Kick's edge firewall blocked the request (${status}): try again in a moment`,
+        403,
+        response.text,
+      )
+    }
+    const scope = endpoint?.scopes[0]
+    const next = scope ? `run \`kick login --scopes ${scope}\`` : 'check the token and app permissions'
+    return new ApiError(`Kick refused the request (${status}): ${next}`, 403, response.text, 4)
+  }
+  if (response.status === 429) {
+    return new ApiError(
+      `Kick is rate limiting this app (${status}); gave up after retrying`,
+      429,
+      response.text,
+    )
+  }
+  return new ApiError(
+    `Kick answered ${response.status} ${response.statusText}: ${message}`,
+    response.status,
+    response.text,
+  )
+}
+
+function networkError(error: unknown, url: URL): KickError {
+  return new KickError(`could not reach ${url.origin}: ${describeError(error)}`)
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof HTTPError) return `${error.response.status} ${error.response.statusText}`
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause
+    if (error.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`
+    return cause?.code ?? cause?.message ?? error.message
+  }
+  return String(error)
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && 'data' in value
+}
+
+function stringRecord(body: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!body) return undefined
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(body)) if (value !== undefined) out[key] = String(value)
+  return out
+}

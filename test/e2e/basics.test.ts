@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
+import { runKick } from '../helpers/run-kick.js'
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
+describe('the kick binary', () => {
+  let kick: FixtureServer
+  beforeAll(async () => (kick = await FixtureServer.start()))
+  afterAll(() => kick.close())
+  beforeEach(() => kick.reset())
+
+  it('answers --version with the package version', async () => {
+    const result = await runKick(['--version'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(
+      `kick/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
+    )
+  })
+
+  it('exits 2 with one line on stderr for an unknown flag, and leaves stdout empty', async () => {
+    const result = await runKick(['users', 'get', '--bogus'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trim().split('\n')).toEqual(['Error: Nonexistent flag: --bogus'])
+  })
+
+  it('exits 4 naming kick login and the scope when no token is available', async () => {
+    const result = await runKick(['users', 'get'])
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain('kick login --scopes user:read')
+  })
+
+  it('prints the API data as JSON when stdout is not a terminal', async () => {
+    kick.stub('GET', '/public/v1/users', ok([{ user_id: 1, name: 'a', email: '', profile_picture: '' }]))
+    const result = await runKick(['users', 'get', '--id', '1'], {
+      env: { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url },
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([{ user_id: 1, name: 'a', email: '', profile_picture: '' }])
+    expect(kick.requests[0]!.headers.authorization).toBe('Bearer tok')
+    expect(kick.requests[0]!.query.getAll('id')).toEqual(['1'])
+    kick.verify()
+  })
+})

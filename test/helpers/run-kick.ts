@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface KickResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  /** written to stdin, then closed */
+  input?: string
+  timeoutMs?: number
+  cwd?: string
+}
+
+/** A fresh HOME/XDG tree, so a test never reads or writes the developer's own config or keychain file. */
+export function isolatedHome(): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'kick-test-'))
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+  }
+}
+
+/**
+ * The environment a spawned `kick` sees: the machine's PATH and D-Bus session (so the keychain tests can
+ * reach gnome-keyring), an isolated home, nothing of the developer's Kick settings.
+ */
+export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+    ...isolatedHome(),
+    KICK_API_URL: 'http://127.0.0.1:9',
+    KICK_AUTH_URL: 'http://127.0.0.1:9',
+    // never open a real browser from a test
+    BROWSER: 'true',
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  return env
+}
+
+/** Spawns the real binary as a user runs it, stdout a pipe (not a terminal). */
+export function runKick(args: string[], options: RunOptions = {}): Promise<KickResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: baseEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(
+          `kick ${args.join(' ')} did not finish within ${options.timeoutMs ?? 20_000} ms\n${stderr}`,
+        ),
+      )
+    }, options.timeoutMs ?? 20_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
