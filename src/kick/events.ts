@@ -1,0 +1,57 @@
+import { EVENT_SAMPLES } from './event-samples.js'
+
+/** The 10 webhook event types Kick delivers (all version 1), REFERENCE.md §3. */
+export const EVENT_TYPES = [
+  'chat.message.sent',
+  'channel.followed',
+  'channel.subscription.renewal',
+  'channel.subscription.gifts',
+  'channel.subscription.new',
+  'channel.reward.redemption.updated',
+  'livestream.status.updated',
+  'livestream.metadata.updated',
+  'moderation.banned',
+  'kicks.gifted',
+] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+export function isEventType(name: string): name is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(name)
+}
+
+/** The six headers on every delivery. Node lower-cases incoming header names; these are how Kick sends them. */
+export const EVENT_HEADERS = {
+  messageId: 'Kick-Event-Message-Id',
+  subscriptionId: 'Kick-Event-Subscription-Id',
+  signature: 'Kick-Event-Signature',
+  timestamp: 'Kick-Event-Message-Timestamp',
+  type: 'Kick-Event-Type',
+  version: 'Kick-Event-Version',
+} as const
+
+/** Drops claim deliveries use a smaller set with other spellings (REFERENCE.md §3). */
+export const DROPS_HEADERS = {
+  messageId: 'Kick-Event-Message-ID',
+  timestamp: 'Kick-Event-Timestamp',
+  signature: 'Kick-Event-Signature',
+} as const
+
+/** A fresh, mutable copy of an event's sample payload. */
+export function samplePayload(type: EventType): Record<string, unknown> {
+  return structuredClone(EVENT_SAMPLES[type]) as Record<string, unknown>
+}
+
+/** A ULID (26 chars of Crockford base32, time first), the form Kick uses for message and subscription ids. */
+export function ulid(now = Date.now()): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+  let time = ''
+  for (let rest = now, i = 0; i < 10; i++, rest = Math.floor(rest / 32)) time = alphabet[rest % 32] + time
+  let random = ''
+  for (let i = 0; i < 16; i++) random += alphabet[Math.floor(Math.random() * 32)]
+  return time + random
+}
+
+/** RFC 3339 without fractions, as Kick stamps `Kick-Event-Message-Timestamp`. */
+export function eventTimestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}

@@ -1,0 +1,42 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { configDir } from '../config/paths.js'
+
+/**
+ * The local development key: an RSA-2048 pair generated on first use and kept 0600 in the config dir. `kick
+ * trigger` and `kick mock` sign with it; `kick listen --accept-dev-signatures` accepts it. It is not Kick's.
+ */
+export interface DevKey {
+  privateKey: KeyObject
+  publicKey: KeyObject
+  publicKeyPem: string
+}
+
+export const devKeyFile = (): string => join(configDir(), 'dev-webhook-key.pem')
+
+export async function loadDevKey(): Promise<DevKey> {
+  const file = devKeyFile()
+  let pem: string
+  try {
+    pem = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string
+    await mkdir(configDir(), { recursive: true, mode: 0o700 })
+    try {
+      // `wx`: when two processes race on first use, the first key written wins and both use it.
+      await writeFile(file, pem, { mode: 0o600, flag: 'wx' })
+    } catch (raceError) {
+      if ((raceError as NodeJS.ErrnoException).code !== 'EEXIST') throw raceError
+      pem = await readFile(file, 'utf8')
+    }
+  }
+  const privateKey = createPrivateKey(pem)
+  const publicKey = createPublicKey(privateKey)
+  return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string }
+}
