@@ -3,7 +3,10 @@ import { Command, Flags, type Interfaces } from '@oclif/core'
 import type { TokenProvider } from './auth/token-provider.js'
 import { loadSettings, profileName, type Settings } from './config/config.js'
 import { ExitCode, KickError, UsageError } from './errors.js'
-import type { KickClient } from './kick/client.js'
+import type { CallOptions, KickClient } from './kick/client.js'
+import type { EndpointId } from './kick/endpoints.js'
+import type { User } from './kick/types.js'
+import { writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
 
@@ -106,6 +109,44 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   protected trace(line: string): void {
     process.stderr.write(`${dim(line)}\n`)
+  }
+
+  /**
+   * The broadcaster a command acts on: the flag, else the profile's `broadcaster-id`, else the logged-in
+   * user (on Kick a user's channel has the user's id).
+   */
+  protected async broadcasterId(flag: number | undefined): Promise<number> {
+    if (flag !== undefined) return flag
+    const configured = (await this.settings()).broadcasterId
+    if (configured !== undefined) return configured
+    const kick = await this.kick()
+    const { data } = await kick.call<User[]>('usersGet')
+    const me = data[0]?.user_id
+    if (me === undefined)
+      throw new UsageError('no broadcaster: pass --broadcaster-id or run `kick config set broadcaster-id N`')
+    return me
+  }
+
+  /**
+   * A cursor-paged list: one page, or with `--paginate` every page. In JSON mode with `--paginate` the array is
+   * streamed page by page (constant memory); otherwise the items are collected, shown as a table and returned.
+   */
+  protected async list<Row>(
+    id: EndpointId,
+    options: CallOptions,
+    paginate: boolean,
+    columns: readonly Column<Row>[],
+  ): Promise<Row[] | undefined> {
+    const kick = await this.kick()
+    const pages = kick.pages<Row>(id, options, paginate)
+    if (paginate && this.jsonEnabled()) {
+      await writeJsonArray(process.stdout, pages)
+      return undefined
+    }
+    const rows: Row[] = []
+    for await (const page of pages) rows.push(...page)
+    await this.table(rows, columns)
+    return rows
   }
 
   /** Prints rows as a table, only when the output is for a person. */
