@@ -38,6 +38,8 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
+  /** every positional argument in order, including those past the declared ones (`strict = false` lists) */
+  protected positionals!: string[]
   private settingsPromise?: Promise<Settings>
   private clientPromise?: Promise<KickClient>
 
@@ -48,7 +50,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       process.once('SIGINT', interrupted)
       process.once('SIGTERM', interrupted)
     }
-    const { args, flags } = await this.parse({
+    const { args, argv, flags } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof KickCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -57,6 +59,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    this.positionals = argv.map(String)
   }
 
   /** JSON when asked for, and whenever stdout is not a terminal (scripts get JSON without asking). */
