@@ -162,6 +162,14 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   }
 
   /**
+   * One line on stdout saying what a command did when Kick answers no data (204, `{}`), for a person; in
+   * JSON mode the command's returned confirmation object (e.g. `{"deleted": ID}`) is printed instead.
+   */
+  protected done(line: string): void {
+    if (!this.jsonEnabled()) this.log(line)
+  }
+
+  /**
    * Asks before a destructive verb in a terminal; `--yes` skips it and non-terminal runs never prompt.
    * Declining is exit 1 with nothing done.
    */
