@@ -1,0 +1,347 @@
+/**
+ * `npm run bench`: the performance figures of issue 6, each as a ratio against a bare baseline measured in the
+ * same run (these machines are shared and noisy, so absolute times mean little).
+ *
+ *   start-up   median of interleaved cold runs of `kick --version`, `kick --help` and `kick users get --json`
+ *              (against a loopback server) over `node -e 0`
+ *   listen     3,000 signed events from 32 keep-alive senders: events/s of `kick listen` over a bare
+ *              node:http + crypto.verify server, p99 answer latency; then 30,000 more and RSS before/after
+ *   paginate   `kick categories list --paginate --json` over 10,000 and 100,000 items: peak RSS
+ *
+ * Set BENCH_ROUNDS (start-up rounds, default 15) or BENCH_ONLY=startup|listen|paginate to narrow a run.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { generateKeyPairSync, sign } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { Agent, createServer, request, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const BIN = join(ROOT, 'bin', 'run.js')
+const HOME = mkdtempSync(join(tmpdir(), 'kick-bench-'))
+const ENV = {
+  PATH: process.env.PATH,
+  HOME,
+  XDG_CONFIG_HOME: join(HOME, 'config'),
+  XDG_CACHE_HOME: join(HOME, 'cache'),
+  NO_COLOR: '1',
+  KICK_ACCESS_TOKEN: 'bench-token',
+}
+const only = process.env.BENCH_ONLY
+const figures: { figure: string; value: string; target: string; pass?: boolean }[] = []
+
+function report(figure: string, value: string, target = '', pass?: boolean): void {
+  figures.push({ figure, value, target, pass })
+  const verdict = pass === undefined ? '' : pass ? '  ok' : '  MISSED'
+  console.log(`${figure}: ${value}${target ? ` (target ${target})` : ''}${verdict}`)
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/** Wall time of one run, spawned asynchronously so loopback servers in this process keep answering. */
+function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint()
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`))
+      else resolve(Number(process.hrtime.bigint() - start) / 1e6)
+    })
+  })
+}
+
+async function listenOn(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+async function startup(): Promise<void> {
+  const users = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(
+      JSON.stringify({
+        data: [{ user_id: 1, name: 'bench', email: '', profile_picture: '' }],
+        message: 'OK',
+      }),
+    )
+  })
+  const apiUrl = await listenOn(users)
+  const env = { ...ENV, KICK_API_URL: apiUrl }
+  const runs: Record<string, string[]> = {
+    'node -e 0': ['-e', '0'],
+    'kick --version': [BIN, '--version'],
+    'kick --help': [BIN, '--help'],
+    'kick users get --json': [BIN, 'users', 'get', '--json'],
+  }
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]))
+  for (const args of Object.values(runs)) await timeRun(args, env) // warm the file cache once
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, args] of Object.entries(runs)) times[name]!.push(await timeRun(args, env))
+  }
+  users.close()
+  const base = median(times['node -e 0']!)
+  report('start-up node -e 0 (baseline)', `${base.toFixed(1)} ms median of ${rounds}`)
+  const targets: Record<string, number> = {
+    'kick --version': 1.3,
+    'kick --help': 2.5,
+    'kick users get --json': 2.5,
+  }
+  for (const [name, target] of Object.entries(targets)) {
+    const ratio = median(times[name]!) / base
+    report(
+      `start-up ${name}`,
+      `${ratio.toFixed(2)}x (${median(times[name]!).toFixed(1)} ms)`,
+      `≤ ${target}x`,
+      ratio <= target,
+    )
+  }
+}
+
+interface SignedEvent {
+  id: string
+  headers: Record<string, string>
+  body: Buffer
+}
+
+function signedEvents(
+  count: number,
+  privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'],
+): SignedEvent[] {
+  const events: SignedEvent[] = []
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  for (let i = 0; i < count; i++) {
+    const id = `01BENCH${String(i).padStart(19, '0')}`
+    const body = Buffer.from(
+      JSON.stringify({
+        message_id: `msg-${i}`,
+        broadcaster: { user_id: 1, username: 'bench', channel_slug: 'bench' },
+        sender: { user_id: 2, username: `viewer${i % 500}`, channel_slug: `viewer${i % 500}` },
+        content: `message number ${i} with some chat text, as a busy channel sends`,
+        emotes: null,
+        created_at: timestamp,
+      }),
+    )
+    const signature = sign('sha256', Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]), privateKey)
+    events.push({
+      id,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'kick-event-message-id': id,
+        'kick-event-subscription-id': '01BENCHSUBSCRIPTION0000000',
+        'kick-event-signature': signature.toString('base64'),
+        'kick-event-message-timestamp': timestamp,
+        'kick-event-type': 'chat.message.sent',
+        'kick-event-version': '1',
+      },
+    })
+  }
+  return events
+}
+
+/** A listener process: where it listens, how many event lines it printed, which ids. */
+interface Listener {
+  child: ChildProcess
+  url: string
+  printed: Set<string>
+  lines: () => number
+}
+
+function startListener(args: string[]): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+    const printed = new Set<string>()
+    let lines = 0
+    let partial = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n')
+      partial = parts.pop()!
+      for (const line of parts) {
+        lines++
+        printed.add((JSON.parse(line) as { id: string }).id)
+      }
+    })
+    let stderr = ''
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+      const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)
+      if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}/`, printed, lines: () => lines })
+    })
+    child.on('exit', (code) => reject(new Error(`listener exited ${code}: ${stderr}`)))
+    setTimeout(() => reject(new Error(`listener did not start: ${stderr}`)), 15_000).unref()
+  })
+}
+
+/** Sends events from `senders` concurrent keep-alive connections; answers the per-request latencies in ms. */
+async function send(
+  url: string,
+  events: SignedEvent[],
+  senders: number,
+): Promise<{ seconds: number; latencies: number[] }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: senders })
+  const latencies: number[] = []
+  let next = 0
+  const started = process.hrtime.bigint()
+  const worker = async (): Promise<void> => {
+    while (next < events.length) {
+      const event = events[next++]!
+      const sent = process.hrtime.bigint()
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers: event.headers }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        })
+        req.on('error', reject)
+        req.end(event.body)
+      })
+      if (status !== 200) throw new Error(`event ${event.id} answered ${status}`)
+      latencies.push(Number(process.hrtime.bigint() - sent) / 1e6)
+    }
+  }
+  await Promise.all(Array.from({ length: senders }, worker))
+  agent.destroy()
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function rssMiB(pid: number): number {
+  const status = spawnSync('cat', [`/proc/${pid}/status`]).stdout.toString()
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+async function listen(): Promise<void> {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = join(HOME, 'bench-public.pem')
+  writeFileSync(pem, publicKey.export({ type: 'spki', format: 'pem' }))
+  const events = signedEvents(3200 + 30_000, privateKey)
+
+  const measure = async (name: string, args: string[]) => {
+    const listener = await startListener(args)
+    const warm = events.slice(0, 200)
+    await send(listener.url, warm, 32)
+    await waitFor(() => listener.lines() >= warm.length, 'warm-up')
+    const measured = events.slice(200, 3200)
+    const started = process.hrtime.bigint()
+    const { latencies } = await send(listener.url, measured, 32)
+    await waitFor(() => listener.lines() >= 3200, `${name}: every event printed`)
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    return { listener, rate: measured.length / seconds, p99: percentile(latencies, 99) }
+  }
+
+  const baseline = await measure('baseline', [join(ROOT, 'bench', 'baseline-listener.js'), pem])
+  baseline.listener.child.kill('SIGTERM')
+  const kick = await measure('kick listen', [
+    BIN,
+    'listen',
+    '--public-key-file',
+    pem,
+    '--max-age',
+    '0',
+    '--json',
+  ])
+  const ratio = kick.rate / baseline.rate
+  report(
+    'listen baseline (node:http + crypto.verify)',
+    `${baseline.rate.toFixed(0)} events/s, p99 ${baseline.p99.toFixed(1)} ms`,
+  )
+  report(
+    'listen kick, 3,000 events, 32 senders',
+    `${ratio.toFixed(2)}x baseline (${kick.rate.toFixed(0)} events/s, p99 ${kick.p99.toFixed(1)} ms)`,
+    '≥ 0.8x',
+    ratio >= 0.8,
+  )
+  const exactlyOnce = kick.listener.printed.size === 3200 && kick.listener.lines() === 3200
+  report(
+    'listen every event printed exactly once',
+    `${kick.listener.lines()} lines, ${kick.listener.printed.size} ids`,
+    '3200',
+    exactlyOnce,
+  )
+
+  const before = rssMiB(kick.listener.child.pid!)
+  const rest = events.slice(3200)
+  await send(kick.listener.url, rest, 32)
+  await waitFor(() => kick.listener.lines() >= events.length, 'the 30,000 events printed')
+  const after = rssMiB(kick.listener.child.pid!)
+  report(
+    'listen RSS before/after 30,000 more events',
+    `${before.toFixed(0)} MiB → ${after.toFixed(0)} MiB`,
+    'flat',
+    after < before * 1.5 + 10,
+  )
+  kick.listener.child.kill('SIGTERM')
+}
+
+async function paginate(): Promise<void> {
+  const pageSize = 1000
+  // spawnSync blocks this process's event loop, so the page server runs in a child process.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'page-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve) =>
+    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+  )
+  const measure = (items: number) => {
+    const result = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        'maxrss %M',
+        process.execPath,
+        BIN,
+        'categories',
+        'list',
+        '--paginate',
+        '--json',
+        '--limit',
+        String(pageSize),
+      ],
+      { env: { ...ENV, KICK_API_URL: `${url}/${items}` }, maxBuffer: 1 << 30 },
+    )
+    const kib = Number(/maxrss (\d+)/.exec(result.stderr.toString())?.[1])
+    const count = (JSON.parse(result.stdout.toString()) as unknown[]).length
+    if (count !== items)
+      throw new Error(`paginate printed ${count} items, expected ${items}: ${result.stderr}`)
+    return kib / 1024
+  }
+  const small = measure(10_000)
+  const large = measure(100_000)
+  child.kill()
+  report('paginate peak RSS, 10,000 items', `${small.toFixed(0)} MiB`)
+  report(
+    'paginate peak RSS, 100,000 items',
+    `${large.toFixed(0)} MiB (${(large / small).toFixed(2)}x the 10,000 run)`,
+    'constant',
+    large < small * 1.25,
+  )
+}
+
+if (!only || only === 'startup') await startup()
+if (!only || only === 'listen') await listen()
+if (!only || only === 'paginate') await paginate()
+
+console.log('\n| figure | value | target |\n|---|---|---|')
+for (const { figure, value, target, pass } of figures) {
+  console.log(`| ${figure} | ${value} | ${target}${pass === undefined ? '' : pass ? ' ✓' : ' ✗'} |`)
+}
