@@ -204,7 +204,7 @@ function classify(error: Error & { oclif?: { exit?: number } }): {
     // oclif spreads one problem over several lines ending in "See more help": keep it to one line.
     const lines = error.message
       .split('\n')
-      .map((line) => line.trim())
+      .map((line) => line.trim().replace(/:$/, ''))
       .filter((line) => line !== '' && !line.startsWith('See more help'))
     return { message: lines.join(': '), exitCode: ExitCode.usage }
   }
