@@ -1,0 +1,25 @@
+import { Args } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { yesFlag } from '../../flags.js'
+import { checkUlid } from '../../kick/limits.js'
+
+export default class RewardsDelete extends KickCommand<typeof RewardsDelete> {
+  static summary = 'Delete a channel points reward (only the app that created it may)'
+  static examples = ['<%= config.bin %> rewards delete 01KBHE78QE4HZY1617DK5FC7YD --yes']
+
+  static args = {
+    id: Args.string({ description: 'reward id (see `kick rewards list`)', required: true }),
+  }
+
+  static flags = { yes: yesFlag }
+
+  async run(): Promise<{ deleted: string }> {
+    const id = checkUlid('reward id', this.args.id)
+    await this.confirm(`Delete reward ${id}?`, this.flags.yes)
+    const kick = await this.kick()
+    await kick.call('rewardsDelete', { params: { id } })
+    this.done(`Deleted reward ${id}`)
+    return { deleted: id }
+  }
+}
