@@ -137,11 +137,12 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   protected async list<Row>(
     id: EndpointId,
     options: CallOptions,
-    paginate: boolean,
+    paginate: boolean | undefined,
     columns: readonly Column<Row>[],
   ): Promise<Row[] | undefined> {
     const kick = await this.kick()
-    const pages = kick.pages<Row>(id, options, paginate)
+    // An unset boolean flag is undefined, which `pages` would take as its default (follow every page).
+    const pages = kick.pages<Row>(id, options, paginate === true)
     if (paginate && this.jsonEnabled()) {
       await writeJsonArray(process.stdout, pages)
       return undefined
