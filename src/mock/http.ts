@@ -1,0 +1,109 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+
+/** What a mock handler answers; the server writes it. */
+export interface Reply {
+  status: number
+  json?: unknown
+  text?: string
+  headers?: Record<string, string>
+}
+
+/** Kick's success envelope. */
+export const ok = (data: unknown, extra: Record<string, unknown> = {}): Reply => ({
+  status: 200,
+  json: { data, message: 'OK', ...extra },
+})
+
+export const noContent = (): Reply => ({ status: 204 })
+
+/** Kick's API error envelope: `data` null and a `message` (REFERENCE.md §0). */
+export const apiError = (status: number, message: string): Reply => ({
+  status,
+  json: { data: null, message },
+})
+
+/** The OAuth server's error shape: `{"error": "Invalid request"}`, plus a description of what was wrong. */
+export const oauthError = (description: string, status = 400): Reply => ({
+  status,
+  json: { error: 'Invalid request', error_description: description },
+})
+
+/** Thrown by handlers to answer at once (validation failures); the server turns it into the reply. */
+export class ReplyError extends Error {
+  constructor(readonly reply: Reply) {
+    super(`mock reply ${reply.status}`)
+  }
+}
+
+export function badRequest(detail: string): never {
+  throw new ReplyError(apiError(400, `Bad Request: ${detail}`))
+}
+
+export function notFound(what: string): never {
+  throw new ReplyError(apiError(404, `Not Found: ${what}`))
+}
+
+/** One parsed request as handlers see it. */
+export interface MockRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  headers: IncomingHttpHeaders
+  body: Buffer
+  /** values of the endpoint path's `{name}` placeholders */
+  params: Record<string, string>
+}
+
+/** The request body as a JSON object; 400 when it is not one. */
+export function jsonBody(request: MockRequest): Record<string, unknown> {
+  const text = request.body.toString('utf8').trim()
+  if (text === '') badRequest('a JSON body is required')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    badRequest('the body is not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    badRequest('the body must be a JSON object')
+  return parsed as Record<string, unknown>
+}
+
+/** Form fields, from the body and the query string (Kick's revoke documents the query; SDKs send a form). */
+export function formFields(request: MockRequest): URLSearchParams {
+  const fields = new URLSearchParams(request.query)
+  const type = String(request.headers['content-type'] ?? '')
+  if (type.includes('application/x-www-form-urlencoded') || (type === '' && request.body.length > 0)) {
+    for (const [key, value] of new URLSearchParams(request.body.toString('utf8'))) fields.set(key, value)
+  }
+  return fields
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+    })
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers }
+  let body = ''
+  if (reply.json !== undefined) {
+    headers['content-type'] = 'application/json; charset=utf-8'
+    body = JSON.stringify(reply.json)
+  } else if (reply.text !== undefined) {
+    headers['content-type'] ??= 'text/plain; charset=utf-8'
+    body = reply.text
+  }
+  res.writeHead(reply.status, headers)
+  res.end(body)
+}

@@ -1,0 +1,29 @@
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
+
+import type { DevKey } from '../../src/webhooks/dev-key.js'
+
+let key: DevKey | undefined
+
+/** A real RSA-2048 key, made once per test file, so tests never touch the developer's own dev key. */
+export function testDevKey(): DevKey {
+  if (!key) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    key = { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string }
+  }
+  return key
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url')
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') }
+}
+
+export function form(fields: Record<string, string>): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  }
+}
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
