@@ -1,0 +1,60 @@
+import { Args, Flags } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { KickError, UsageError } from '../../errors.js'
+import { broadcasterIdFlag } from '../../flags.js'
+import { EVENT_TYPES, isEventType } from '../../kick/events.js'
+import type { SubscribeResult } from '../../kick/types.js'
+
+export default class EventsSubscribe extends KickCommand<typeof EventsSubscribe> {
+  static summary = "Subscribe your app's webhook to events of a channel"
+  static description = `Kick delivers the events to the Webhook URL set in your app's settings (Kick has no API for it). \
+Events: ${EVENT_TYPES.join(', ')}.`
+
+  static examples = [
+    '<%= config.bin %> events subscribe chat.message.sent channel.followed',
+    '<%= config.bin %> events subscribe kicks.gifted --broadcaster-id 721956',
+  ]
+
+  static strict = false
+  static args = {
+    event: Args.string({ description: 'event type (one or more)', required: true }),
+  }
+
+  static flags = {
+    'broadcaster-id': broadcasterIdFlag,
+    'event-version': Flags.integer({ description: 'event version', default: 1, min: 1 }),
+  }
+
+  async run(): Promise<SubscribeResult[]> {
+    const names = this.positionals
+    const unknown = names.filter((name) => !isEventType(name))
+    if (unknown.length) {
+      throw new UsageError(`unknown event ${unknown.join(', ')}: choose from ${EVENT_TYPES.join(', ')}`)
+    }
+    const version = this.flags['event-version']
+    const broadcaster = await this.broadcasterId(this.flags['broadcaster-id'])
+    const kick = await this.kick()
+    const { data } = await kick.call<SubscribeResult[]>('eventsSubscribe', {
+      body: {
+        method: 'webhook',
+        events: [...new Set(names)].map((name) => ({ name, version })),
+        broadcaster_user_id: broadcaster,
+      },
+    })
+    await this.table(data, [
+      { header: 'EVENT', get: (result) => result.name },
+      { header: 'VERSION', get: (result) => result.version },
+      { header: 'SUBSCRIPTION ID', get: (result) => result.subscription_id },
+      { header: 'ERROR', get: (result) => result.error },
+    ])
+    // Kick answers 200 even when some events failed: each carries its own `error`.
+    const failed = data.filter((result) => result.error)
+    if (failed.length) {
+      if (this.jsonEnabled()) this.logJson(data)
+      const reasons = failed.map((result) => `${result.name}: ${result.error}`).join('; ')
+      throw new KickError(`Kick refused ${failed.length} of ${data.length} subscriptions (${reasons})`)
+    }
+    return data
+  }
+}

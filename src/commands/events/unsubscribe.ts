@@ -1,0 +1,45 @@
+import { Args, Flags } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { UsageError } from '../../errors.js'
+import { yesFlag } from '../../flags.js'
+import type { Subscription } from '../../kick/types.js'
+
+export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscribe> {
+  static summary = 'Delete webhook event subscriptions by id, or all of them'
+  static examples = [
+    '<%= config.bin %> events unsubscribe 01JMJVAGE9JQS97VRBDPB9MZNB',
+    '<%= config.bin %> events unsubscribe --all --yes',
+  ]
+
+  static strict = false
+  static args = {
+    id: Args.string({ description: 'subscription id (one or more)' }),
+  }
+
+  static flags = {
+    all: Flags.boolean({ description: 'delete every subscription of the app (asks first in a terminal)' }),
+    yes: yesFlag,
+  }
+
+  /** Returns the ids it deleted. */
+  async run(): Promise<string[]> {
+    const given = this.positionals
+    if (this.flags.all && given.length) throw new UsageError('pass subscription ids or --all, not both')
+    if (!this.flags.all && !given.length) throw new UsageError('pass one or more subscription ids, or --all')
+    const kick = await this.kick()
+    let ids = [...new Set(given)]
+    if (this.flags.all) {
+      const { data } = await kick.call<Subscription[]>('eventsList')
+      ids = data.map((subscription) => subscription.id)
+      if (!ids.length) {
+        this.note('No subscriptions to delete')
+        return []
+      }
+      await this.confirm(`Delete all ${ids.length} webhook subscriptions?`, this.flags.yes)
+    }
+    await kick.call('eventsUnsubscribe', { query: { id: ids } })
+    this.note(`Deleted ${ids.length} subscription${ids.length === 1 ? '' : 's'}`)
+    return ids
+  }
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { FixtureServer, ok } from '../../helpers/fixture-server.js'
+import { runKick } from '../../helpers/run-kick.js'
+
+const subscription = (id: string) => ({
+  app_id: '01JMEFN25GFC',
+  broadcaster_user_id: 721956,
+  created_at: '2025-02-20T23:33:10Z',
+  event: 'chat.message.sent',
+  id,
+  method: 'webhook',
+  updated_at: '2025-02-20T23:34:14Z',
+  version: 1,
+})
+
+describe('kick events', () => {
+  let kick: FixtureServer
+  let env: Record<string, string>
+  beforeAll(async () => {
+    kick = await FixtureServer.start()
+    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
+  })
+  afterAll(() => kick.close())
+  beforeEach(() => kick.reset())
+
+  it('list filters by broadcaster', async () => {
+    kick.stub('GET', '/public/v1/events/subscriptions', ok([subscription('A')]))
+    const result = await runKick(['events', 'list', '--broadcaster-id', '721956'], { env })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([subscription('A')])
+    expect(kick.requests[0]!.query.toString()).toBe('broadcaster_user_id=721956')
+    kick.verify()
+  })
+
+  it('subscribe posts the webhook method, each event with its version, and the broadcaster', async () => {
+    const answer = [
+      { name: 'chat.message.sent', version: 2, subscription_id: 'S1', error: '' },
+      { name: 'kicks.gifted', version: 2, subscription_id: 'S2', error: '' },
+    ]
+    kick.stub('POST', '/public/v1/events/subscriptions', ok(answer))
+    const result = await runKick(
+      [
+        'events',
+        'subscribe',
+        'chat.message.sent',
+        'kicks.gifted',
+        '--broadcaster-id',
+        '42',
+        '--event-version',
+        '2',
+      ],
+      { env },
+    )
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(answer)
+    expect(kick.requests[0]!.json).toEqual({
+      method: 'webhook',
+      events: [
+        { name: 'chat.message.sent', version: 2 },
+        { name: 'kicks.gifted', version: 2 },
+      ],
+      broadcaster_user_id: 42,
+    })
+    kick.verify()
+  })
+
+  it('subscribe defaults the broadcaster to the logged-in user and the version to 1', async () => {
+    kick.stub('GET', '/public/v1/users', ok([{ user_id: 7, name: 'me', email: '', profile_picture: '' }]))
+    kick.stub(
+      'POST',
+      '/public/v1/events/subscriptions',
+      ok([{ name: 'channel.followed', version: 1, subscription_id: 'S' }]),
+    )
+    const result = await runKick(['events', 'subscribe', 'channel.followed'], { env })
+    expect(result.code).toBe(0)
+    expect(kick.requests[1]!.json).toEqual({
+      method: 'webhook',
+      events: [{ name: 'channel.followed', version: 1 }],
+      broadcaster_user_id: 7,
+    })
+    kick.verify()
+  })
+
+  it('subscribe prints the answer and exits 1 naming each event Kick refused', async () => {
+    const answer = [
+      { name: 'chat.message.sent', version: 1, subscription_id: 'S1', error: '' },
+      { name: 'kicks.gifted', version: 1, subscription_id: '', error: 'subscription limit reached' },
+    ]
+    kick.stub('POST', '/public/v1/events/subscriptions', ok(answer))
+    const result = await runKick(
+      ['events', 'subscribe', 'chat.message.sent', 'kicks.gifted', '--broadcaster-id', '1'],
+      {
+        env,
+      },
+    )
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.stdout)).toEqual(answer)
+    expect(result.stderr).toBe(
+      'Error: Kick refused 1 of 2 subscriptions (kicks.gifted: subscription limit reached)\n',
+    )
+    kick.verify()
+  })
+
+  it('subscribe refuses an unknown event type with exit 2 before any request', async () => {
+    const result = await runKick(
+      ['events', 'subscribe', 'chat.message.sent', 'chat.sent', '--broadcaster-id', '1'],
+      {
+        env,
+      },
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^Error: unknown event chat\.sent: choose from chat\.message\.sent, .*kicks\.gifted\n$/,
+    )
+    expect(kick.requests).toHaveLength(0)
+  })
+
+  it('unsubscribe deletes the given ids with repeated id keys', async () => {
+    kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
+    const result = await runKick(['events', 'unsubscribe', 'A', 'B'], { env })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(['A', 'B'])
+    expect(result.stderr).toBe('Deleted 2 subscriptions\n')
+    expect(kick.requests[0]!.query.getAll('id')).toEqual(['A', 'B'])
+    kick.verify()
+  })
+
+  it('unsubscribe --all lists, then deletes every subscription in batches of 50 without prompting off a terminal', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `ID${String(i).padStart(2, '0')}`)
+    kick.stub('GET', '/public/v1/events/subscriptions', ok(ids.map(subscription)))
+    kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 }, { status: 204 })
+    const result = await runKick(['events', 'unsubscribe', '--all'], { env })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(ids)
+    const deletes = kick.requests.filter((request) => request.method === 'DELETE')
+    expect(deletes.map((request) => request.query.getAll('id'))).toEqual([ids.slice(0, 50), ids.slice(50)])
+    kick.verify()
+  })
+
+  it('unsubscribe --all with nothing subscribed deletes nothing', async () => {
+    kick.stub('GET', '/public/v1/events/subscriptions', ok([]))
+    const result = await runKick(['events', 'unsubscribe', '--all', '--yes'], { env })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe('[]\n')
+    expect(result.stderr).toBe('No subscriptions to delete\n')
+    kick.verify()
+  })
+
+  it.each([
+    [[], 'pass one or more subscription ids, or --all'],
+    [['A', '--all'], 'pass subscription ids or --all, not both'],
+  ])('unsubscribe %j exits 2', async (args, message) => {
+    const result = await runKick(['events', 'unsubscribe', ...args], { env })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(`Error: ${message}\n`)
+    expect(kick.requests).toHaveLength(0)
+  })
+})
