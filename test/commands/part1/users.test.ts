@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+
+import { ok } from '../../helpers/fixture-server.js'
+import { lines, TOKEN, useFixtureKick } from './harness.js'
+
+const me = {
+  user_id: 721956,
+  name: 'Scorfly',
+  email: 'user@domain.tld',
+  profile_picture: 'https://files.kick.com/images/user/721956/profile_image/a.webp',
+}
+const other = { user_id: 30111, name: 'inxxxxx', email: '', profile_picture: '' }
+
+describe('kick users get', () => {
+  const { fixture, kick } = useFixtureKick()
+
+  it('without --id asks for the token owner and prints the data as JSON', async () => {
+    fixture().stub('GET', '/public/v1/users', ok([me]))
+    const result = await kick(['users', 'get'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([me])
+    const [request] = fixture().requests
+    expect(request!.method).toBe('GET')
+    expect(request!.path).toBe('/public/v1/users')
+    expect([...request!.query]).toEqual([])
+    expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+  })
+
+  it('sends each --id as a repeated query key, in order', async () => {
+    fixture().stub('GET', '/public/v1/users', ok([other, me]))
+    const result = await kick(['users', 'get', '--id', '30111', '--id', '721956', '--json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([other, me])
+    expect(fixture().requests[0]!.query.getAll('id')).toEqual(['30111', '721956'])
+  })
+
+  it('rejects an id that is not a positive integer with exit 2 and no request', async () => {
+    const result = await kick(['users', 'get', '--id', 'abc'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(lines(result.stderr)).toHaveLength(1)
+    expect(result.stderr).toMatch(/^Error: .*abc/)
+    expect(fixture().requests).toEqual([])
+  })
+
+  it("passes Kick's message on with exit 1 when Kick fails", async () => {
+    fixture().stub('GET', '/public/v1/users', {
+      status: 400,
+      json: { data: null, message: 'Invalid user id' },
+    })
+    const result = await kick(['users', 'get', '--id', '5'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(lines(result.stderr)).toEqual(['Error: Kick answered 400 Bad Request: Invalid user id'])
+  })
+})
