@@ -56,6 +56,9 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((error: Error) => {
+      // Whatever the parser rejects is bad input, also what it throws as a plain Error (Args.integer).
+      throw new UsageError(oneLine(error.message))
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
@@ -202,14 +205,18 @@ function classify(error: Error & { oclif?: { exit?: number } }): {
   }
   // oclif's own parse errors (unknown flag, missing argument, failed option) are usage errors.
   if (error.oclif?.exit !== undefined || /Parse|Flag|Arg|Validation/.test(error.name)) {
-    // oclif spreads one problem over several lines ending in "See more help": keep it to one line.
-    const lines = error.message
-      .split('\n')
-      .map((line) => line.trim().replace(/:$/, ''))
-      .filter((line) => line !== '' && !line.startsWith('See more help'))
-    return { message: lines.join(': '), exitCode: ExitCode.usage }
+    return { message: oneLine(error.message), exitCode: ExitCode.usage }
   }
   return { message: error.message, exitCode: ExitCode.failure, detail: error.stack }
+}
+
+/** oclif spreads one problem over several lines ending in "See more help": keep it to one line. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim().replace(/:$/, ''))
+    .filter((line) => line !== '' && !line.startsWith('See more help'))
+    .join(': ')
 }
 
 export { UsageError }
