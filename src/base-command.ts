@@ -1,5 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 
+import type { Session, SessionOptions } from './auth/session.js'
 import type { TokenProvider } from './auth/token-provider.js'
 import { loadSettings, profileName, type Settings } from './config/config.js'
 import { ExitCode, KickError, UsageError } from './errors.js'
@@ -100,7 +101,20 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   /** Where tokens come from: KICK_ACCESS_TOKEN, the keychain, the fallback file, client credentials. */
   protected async tokenProvider(): Promise<TokenProvider> {
     const { createTokenProvider } = await import('./auth/session.js')
-    return createTokenProvider(await this.settings(), { warn: (line) => this.warning(line) })
+    return createTokenProvider(await this.settings(), this.sessionOptions())
+  }
+
+  /** The profile's stored login (keychain or file, refresh, app tokens), for the auth commands. */
+  protected async session(): Promise<Session> {
+    const { Session } = await import('./auth/session.js')
+    return new Session(await this.settings(), this.sessionOptions())
+  }
+
+  private sessionOptions(): SessionOptions {
+    return {
+      warn: (line) => this.warning(line),
+      trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+    }
   }
 
   /** A warning on stderr, also in JSON mode (oclif's `warn` goes quiet there). */

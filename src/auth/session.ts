@@ -1,30 +1,248 @@
+import { join } from 'node:path'
+
 import type { Settings } from '../config/config.js'
-import { AuthError } from '../errors.js'
+import { configDir } from '../config/paths.js'
+import { AuthError, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
+import type { OAuthClient } from './oauth.js'
+import type { SecretStore, StoredSecret } from './secret-store.js'
 import type { AccessToken, TokenProvider } from './token-provider.js'
+import {
+  type AppTokenCache,
+  expiresInMs,
+  expiresWithin,
+  parseAppToken,
+  parseUserTokens,
+  REFRESH_WINDOW_MS,
+  type UserTokens,
+  userTokensFromGrant,
+} from './tokens.js'
 
 export interface SessionOptions {
   warn: (message: string) => void
+  /** `--verbose` traces of the OAuth calls (refresh, client credentials) */
+  trace?: (line: string) => void
+  /** `kick api --app`: always an app token, even when logged in or KICK_ACCESS_TOKEN is set */
+  prefer?: 'app'
 }
 
 /**
- * Token choice (SPEC §3): `KICK_ACCESS_TOKEN` as is; otherwise the profile's stored user token; otherwise an
- * app token from client credentials for endpoints that take one.
+ * Token choice (SPEC §3): `KICK_ACCESS_TOKEN` as is; otherwise the profile's stored user token (refreshed
+ * when it expires within 60 s, and once after a 401); otherwise an app token from client credentials for
+ * endpoints that take one. With KICK_ACCESS_TOKEN nothing else is loaded: no keychain, no helper process.
  */
 export async function createTokenProvider(
   settings: Settings,
-  _options: SessionOptions,
+  options: SessionOptions,
 ): Promise<TokenProvider> {
   const fromEnv = process.env.KICK_ACCESS_TOKEN
-  if (fromEnv) {
+  if (fromEnv && options.prefer !== 'app') {
     const token: AccessToken = { value: fromEnv, kind: 'user', source: 'env' }
     return { tokenFor: async () => token, afterUnauthorized: async () => undefined }
   }
+  const session = new Session(settings, options)
+  if (options.prefer === 'app') {
+    return { tokenFor: () => session.appToken(), afterUnauthorized: async () => undefined }
+  }
   return {
-    tokenFor: async (endpoint) => {
-      throw notLoggedIn(settings.profile, endpoint)
-    },
-    afterUnauthorized: async () => undefined,
+    tokenFor: (endpoint) => session.tokenFor(endpoint),
+    afterUnauthorized: (token) => session.afterUnauthorized(token),
+  }
+}
+
+/** The stored user login of a profile, and where it is kept. */
+export interface StoredLogin {
+  tokens: UserTokens
+  storage: StoredSecret['storage']
+  file?: string
+}
+
+/**
+ * One profile's tokens: reading, refreshing (under a lock, re-reading first), app tokens, the client
+ * secret. The keychain helper starts on the first read, never before.
+ */
+export class Session {
+  private storePromise?: Promise<SecretStore>
+  private oauthPromise?: Promise<OAuthClient>
+
+  constructor(
+    readonly settings: Settings,
+    private readonly options: SessionOptions,
+  ) {}
+
+  get profile(): string {
+    return this.settings.profile
+  }
+
+  store(): Promise<SecretStore> {
+    this.storePromise ??= import('./secret-store.js').then(
+      ({ SecretStore }) => new SecretStore(this.options.warn),
+    )
+    return this.storePromise
+  }
+
+  oauth(): Promise<OAuthClient> {
+    this.oauthPromise ??= import('./oauth.js').then(({ OAuthClient }) =>
+      OAuthClient.create(this.settings, this.options.trace),
+    )
+    return this.oauthPromise
+  }
+
+  async tokenFor(endpoint: Endpoint): Promise<AccessToken> {
+    if (endpoint.token === 'app') return this.appToken(endpoint)
+    const user = await this.userToken()
+    if (user) return user
+    if (endpoint.token === 'user' || !(await this.canGetAppToken())) throw notLoggedIn(this.profile, endpoint)
+    return this.appToken(endpoint)
+  }
+
+  /** After a 401: one refresh of the user token, unless another process already refreshed it. */
+  async afterUnauthorized(token: AccessToken): Promise<AccessToken | undefined> {
+    if (token.kind !== 'user' || token.source === 'env') return undefined
+    return toAccessToken(await this.refresh({ stale: token.value }))
+  }
+
+  async login(): Promise<StoredLogin | undefined> {
+    const stored = await (await this.store()).get(this.profile, 'tokens')
+    const tokens = parseUserTokens(stored?.value)
+    return tokens && stored ? { tokens, storage: stored.storage, file: stored.file } : undefined
+  }
+
+  /** The stored user token, refreshed first when it expires within 60 s; undefined when not logged in. */
+  async userToken(): Promise<AccessToken | undefined> {
+    const login = await this.login()
+    if (!login) return undefined
+    if (!expiresWithin(login.tokens.expires_at, REFRESH_WINDOW_MS)) return toAccessToken(login)
+    return toAccessToken(await this.refresh({ stale: login.tokens.access_token }))
+  }
+
+  /**
+   * Refreshes the pair under the profile's lock. Inside the lock the store is read again: when another
+   * process refreshed meanwhile (the access token differs from `stale` and still works), its pair is used
+   * instead of refreshing twice, so no process ever overwrites a newer pair with an older one.
+   */
+  async refresh(options: { stale?: string; force?: boolean } = {}): Promise<StoredLogin> {
+    const { withLock } = await import('./lock.js')
+    return withLock(join(configDir(), 'locks', `${this.profile}.tokens.lock`), async () => {
+      const current = await this.login()
+      if (!current)
+        throw new AuthError(`not logged in${this.profileSuffix()}: run \`${this.loginCommand()}\``)
+      const refreshedElsewhere =
+        !options.force &&
+        current.tokens.access_token !== options.stale &&
+        !expiresWithin(current.tokens.expires_at, 5_000)
+      if (refreshedElsewhere) return current
+      if (!current.tokens.refresh_token)
+        throw new AuthError(`the token expired and there is no refresh token: run \`${this.loginCommand()}\``)
+      const clientId = current.tokens.client_id ?? this.settings.clientId
+      const clientSecret = await this.clientSecret()
+      if (!clientId || !clientSecret)
+        throw new AuthError(
+          `cannot refresh the token without the app's client ${clientId ? 'secret' : 'id'}: run \`${this.loginCommand()}\``,
+        )
+      let tokens: UserTokens
+      try {
+        const grant = await (
+          await this.oauth()
+        ).refresh({ clientId, clientSecret, refreshToken: current.tokens.refresh_token })
+        tokens = userTokensFromGrant(grant, { ...current.tokens, client_id: clientId })
+      } catch (error) {
+        throw new AuthError(
+          `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
+          (error as KickError).detail,
+        )
+      }
+      return this.saveLogin(tokens)
+    })
+  }
+
+  async saveLogin(tokens: UserTokens): Promise<StoredLogin> {
+    const stored = await (await this.store()).set(this.profile, 'tokens', JSON.stringify(tokens))
+    return { tokens, storage: stored.storage, file: stored.file }
+  }
+
+  async deleteLogin(): Promise<boolean> {
+    return (await this.store()).delete(this.profile, 'tokens')
+  }
+
+  /** `KICK_CLIENT_SECRET`, else the secret stored for the profile. */
+  async clientSecret(): Promise<string | undefined> {
+    if (process.env.KICK_CLIENT_SECRET) return process.env.KICK_CLIENT_SECRET
+    return (await (await this.store()).get(this.profile, 'client-secret'))?.value || undefined
+  }
+
+  private async canGetAppToken(): Promise<boolean> {
+    return Boolean(this.settings.clientId && (await this.clientSecret()))
+  }
+
+  /**
+   * An app access token (client credentials), cached in the keychain until it expires. The cache is per
+   * profile and app: a different client id never gets another app's token.
+   */
+  async appToken(endpoint?: Endpoint): Promise<AccessToken> {
+    const clientId = this.settings.clientId
+    const clientSecret = await this.clientSecret()
+    if (!clientId || !clientSecret) {
+      const missing = clientId ? 'client-secret' : 'client-id'
+      throw new AuthError(
+        `${endpoint ? `${endpoint.command} needs` : 'this needs'} an app token, which needs the app's ${missing}: ` +
+          `run \`kick config set ${missing}${this.profileFlag()} VALUE\` or set KICK_${missing.toUpperCase().replace('-', '_')}`,
+      )
+    }
+    const store = await this.store()
+    const cached = parseAppToken((await store.get(this.profile, 'app-token'))?.value)
+    if (cached && cached.client_id === clientId && !expiresWithin(cached.expires_at, REFRESH_WINDOW_MS)) {
+      return {
+        value: cached.access_token,
+        kind: 'app',
+        source: 'client-credentials',
+        expiresAt: cached.expires_at,
+      }
+    }
+    let fresh: AppTokenCache
+    try {
+      const grant = await (await this.oauth()).clientCredentials({ clientId, clientSecret })
+      fresh = {
+        access_token: grant.access_token,
+        expires_at: Date.now() + expiresInMs(grant),
+        client_id: clientId,
+      }
+    } catch (error) {
+      throw new AuthError(
+        `getting an app token failed (${(error as Error).message}): check the client id and secret ` +
+          `(\`kick config list${this.profileFlag()}\`)`,
+        (error as KickError).detail,
+      )
+    }
+    await store.set(this.profile, 'app-token', JSON.stringify(fresh))
+    return {
+      value: fresh.access_token,
+      kind: 'app',
+      source: 'client-credentials',
+      expiresAt: fresh.expires_at,
+    }
+  }
+
+  loginCommand(): string {
+    return `kick login${this.profileFlag()}`
+  }
+
+  private profileFlag(): string {
+    return this.profile === 'default' ? '' : ` --profile ${this.profile}`
+  }
+
+  private profileSuffix(): string {
+    return this.profile === 'default' ? '' : ` (profile ${this.profile})`
+  }
+}
+
+export function toAccessToken(login: StoredLogin): AccessToken {
+  return {
+    value: login.tokens.access_token,
+    kind: 'user',
+    scopes: login.tokens.scopes,
+    source: login.storage,
+    expiresAt: login.tokens.expires_at,
   }
 }
 

@@ -29,6 +29,58 @@ export function isConfigKey(key: string): key is ConfigKey {
   return (CONFIG_KEYS as readonly string[]).includes(key)
 }
 
+/** The key, checked: an unknown key is a usage error that lists the known ones. */
+export function configKey(key: string): ConfigKey {
+  if (isConfigKey(key)) return key
+  throw new UsageError(`unknown config key "${key}": use one of ${CONFIG_KEYS.join(', ')}`)
+}
+
+/**
+ * Checks a value before it is stored, so a typo fails at `kick config set` and not three commands later.
+ * Returns the value as it is stored (URLs without a trailing slash).
+ */
+export function validateConfigValue(key: ConfigKey, value: string): string {
+  const trimmed = value.trim()
+  if (trimmed === '') throw new UsageError(`${key} cannot be empty: use \`kick config unset ${key}\``)
+  switch (key) {
+    case 'api-url':
+    case 'auth-url':
+      return trimSlash(httpUrl(key, trimmed).href)
+    case 'redirect-uri': {
+      const url = httpUrl(key, trimmed)
+      if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname))
+        throw new UsageError(
+          `redirect-uri must be an http:// loopback URL (localhost, 127.0.0.1 or [::1]), e.g. ${DEFAULT_REDIRECT_URI}`,
+        )
+      return trimmed
+    }
+    case 'broadcaster-id':
+      if (!/^[1-9]\d{0,15}$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed)))
+        throw new UsageError(`broadcaster-id must be a positive integer (a Kick user id), not "${value}"`)
+      return trimmed
+    case 'client-id':
+      if (/\s/.test(trimmed)) throw new UsageError('client-id cannot contain spaces')
+      return trimmed
+    case 'client-secret':
+      return trimmed
+  }
+}
+
+/** The hosts a login callback may listen on (SPEC §4: loopback only). */
+export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function httpUrl(key: string, value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${key} must be a URL such as https://example.com, not "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${key} must be an http:// or https:// URL, not "${value}"`)
+  return url
+}
+
 export function profileName(flag?: string): string {
   const name = flag ?? process.env.KICK_PROFILE ?? 'default'
   if (!/^[\w.-]{1,64}$/.test(name))
@@ -65,11 +117,13 @@ export async function readProfile(profile: string): Promise<ProfileConfig> {
   return (await readConfigFile()).profiles[profile] ?? {}
 }
 
+/** Read-modify-write of one profile; a profile left with no keys disappears from the file. */
 export async function updateProfile(profile: string, change: (config: ProfileConfig) => void): Promise<void> {
   const config = await readConfigFile()
   const current = { ...(config.profiles[profile] ?? {}) }
   change(current)
-  config.profiles[profile] = current
+  if (Object.keys(current).length === 0) delete config.profiles[profile]
+  else config.profiles[profile] = current
   await writeConfigFile(config)
 }
 
@@ -97,3 +151,40 @@ export async function loadSettings(profile: string): Promise<Settings> {
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '')
+
+/** The environment variable that overrides each key (SPEC §2). */
+export const CONFIG_ENV: Partial<Record<ConfigKey, string>> = {
+  'client-id': 'KICK_CLIENT_ID',
+  'client-secret': 'KICK_CLIENT_SECRET',
+  'redirect-uri': 'KICK_REDIRECT_URI',
+  'api-url': 'KICK_API_URL',
+  'auth-url': 'KICK_AUTH_URL',
+}
+
+export const CONFIG_DEFAULTS: Partial<Record<ConfigKey, string>> = {
+  'redirect-uri': DEFAULT_REDIRECT_URI,
+  'api-url': DEFAULT_API_URL,
+  'auth-url': DEFAULT_AUTH_URL,
+}
+
+/** One key's effective value and where it comes from, as `kick config get/list` show it. */
+export interface ConfigEntry {
+  key: ConfigKey
+  /** null when unset; the client secret's value is never shown */
+  value: string | null
+  /** `file` is config.json; `secret-file` the 0600 fallback store of secrets when no keychain answers */
+  source: 'env' | 'file' | 'keychain' | 'secret-file' | 'default' | 'unset'
+}
+
+/** A file key's effective value: environment first, then the file, then the default (what loadSettings uses). */
+export function fileConfigEntry(profile: ProfileConfig, key: FileConfigKey): ConfigEntry {
+  const envName = CONFIG_ENV[key]
+  const fromEnv = envName ? process.env[envName] : undefined
+  if (fromEnv) return { key, value: fromEnv, source: 'env' }
+  const fromFile = profile[key]
+  if (fromFile !== undefined) return { key, value: fromFile, source: 'file' }
+  const fallback = CONFIG_DEFAULTS[key]
+  return fallback !== undefined
+    ? { key, value: fallback, source: 'default' }
+    : { key, value: null, source: 'unset' }
+}

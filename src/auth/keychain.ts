@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** The keychain service every kick secret is filed under; the account says which profile and what. */
+export const KEYCHAIN_SERVICE = 'kick-cli'
+
+/**
+ * How long one keychain operation may take before the keychain is given up on for the rest of the run
+ * (SPEC §7: within 3 s). It includes starting the helper process, which takes ~0.1 s.
+ */
+export const KEYCHAIN_TIMEOUT_MS = 2_500
+
+export interface KeychainRequest {
+  id: number
+  op: 'get' | 'set' | 'delete'
+  service: string
+  account: string
+  value?: string
+}
+
+export type KeychainAnswer =
+  { id: number; ok: true; value: string | null } | { id: number; ok: false; error: string }
+
+/** The keychain did not answer, or answered with an error: the caller falls back to the file store. */
+export class KeychainUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(message)
+    this.name = 'KeychainUnavailable'
+  }
+}
+
+interface Pending {
+  resolve: (value: string | null) => void
+  reject: (error: Error) => void
+  timer: NodeJS.Timeout
+}
+
+/**
+ * The OS keychain (`@napi-rs/keyring`, Secret Service on Linux), reached through a helper process with a hard
+ * timeout. The native calls block their thread when the Secret Service accepts a connection but never
+ * answers; in a child process that costs nothing but the child, which is killed. After one failure the
+ * keychain counts as unavailable for the rest of the run, so a hanging keychain costs the bound once.
+ */
+export class Keychain {
+  private child?: ChildProcess
+  private failure?: KeychainUnavailable
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+
+  constructor(
+    readonly service = KEYCHAIN_SERVICE,
+    private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
+  ) {}
+
+  get(account: string): Promise<string | null> {
+    return this.request({ op: 'get', account })
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    await this.request({ op: 'set', account, value })
+  }
+
+  /** True when something was deleted. */
+  async delete(account: string): Promise<boolean> {
+    return (await this.request({ op: 'delete', account })) !== null
+  }
+
+  /** Why the keychain is not used, once it failed. */
+  get unavailable(): KeychainUnavailable | undefined {
+    return this.failure
+  }
+
+  close(): void {
+    this.child?.kill('SIGKILL')
+    this.child = undefined
+  }
+
+  private request(request: Omit<KeychainRequest, 'id' | 'service'>): Promise<string | null> {
+    if (this.failure) return Promise.reject(this.failure)
+    let child: ChildProcess
+    try {
+      child = this.helper()
+    } catch (error) {
+      return Promise.reject(
+        this.fail(new KeychainUnavailable(`could not start the keychain helper: ${error}`)),
+      )
+    }
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(
+          new KeychainUnavailable(
+            `the system keychain did not answer within ${this.timeoutMs / 1000} s`,
+            true,
+          ),
+        )
+      }, this.timeoutMs)
+      this.pending.set(id, { resolve, reject, timer })
+      child.stdin!.write(JSON.stringify({ ...request, id, service: this.service }) + '\n')
+    })
+  }
+
+  private helper(): ChildProcess {
+    if (this.child) return this.child
+    const script = fileURLToPath(new URL('./keychain-child.js', import.meta.url))
+    if (!existsSync(script)) throw new Error(`${script} is missing (run the build)`)
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] })
+    this.child = child
+    // Neither the helper nor its pipes keep the CLI alive; a pending request's timer does, until it settles.
+    child.unref()
+    ;(child.stdin as unknown as { unref?: () => void }).unref?.()
+    ;(child.stdout as unknown as { unref?: () => void }).unref?.()
+    child.stdin!.on('error', () => undefined)
+    child.on('error', (error) =>
+      this.fail(new KeychainUnavailable(`keychain helper failed: ${error.message}`)),
+    )
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined
+      if (this.pending.size > 0)
+        this.fail(new KeychainUnavailable(`keychain helper exited (${signal ?? `code ${code}`})`))
+    })
+    createInterface({ input: child.stdout! }).on('line', (line) => this.answer(line))
+    // A hung helper must not outlive the CLI when it exits early (Ctrl-C, an error).
+    process.once('exit', () => child.kill('SIGKILL'))
+    return child
+  }
+
+  private answer(line: string): void {
+    let answer: KeychainAnswer
+    try {
+      answer = JSON.parse(line) as KeychainAnswer
+    } catch {
+      return
+    }
+    const pending = this.pending.get(answer.id)
+    if (!pending) return
+    // A keychain that fails once (no D-Bus, locked, no Secret Service) is not asked again in this run,
+    // so one profile's secrets never end up split between the keychain and the file.
+    if (!answer.ok) {
+      this.fail(new KeychainUnavailable(`the system keychain failed: ${answer.error}`))
+      return
+    }
+    this.pending.delete(answer.id)
+    clearTimeout(pending.timer)
+    pending.resolve(answer.value)
+  }
+
+  private fail(error: KeychainUnavailable): KeychainUnavailable {
+    this.failure ??= error
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer)
+      pending.reject(error)
+      this.pending.delete(id)
+    }
+    this.close()
+    return error
+  }
+}

@@ -1,0 +1,118 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { configDir } from '../config/paths.js'
+import { Keychain, KeychainUnavailable } from './keychain.js'
+
+/** What is kept per profile: the user token pair, the cached app token, the app's client secret. */
+export type SecretItem = 'tokens' | 'app-token' | 'client-secret'
+
+export type Storage = 'keychain' | 'file'
+
+export interface StoredSecret {
+  value: string
+  storage: Storage
+  /** the fallback file, when that is where it is */
+  file?: string
+}
+
+const DESCRIBE: Record<SecretItem, string> = {
+  tokens: 'the login tokens',
+  'app-token': 'the app access token',
+  'client-secret': 'the client secret',
+}
+
+/**
+ * Secrets by profile: the OS keychain first; when the keychain does not answer, a 0600 file in the config
+ * dir, with a warning naming it (SPEC §7, as `gh` does). Every value is one keychain entry or one file, so a
+ * token pair is written whole or not at all.
+ */
+export class SecretStore {
+  constructor(
+    private readonly warn: (message: string) => void,
+    readonly keychain = new Keychain(),
+  ) {}
+
+  static account(profile: string, item: SecretItem): string {
+    return `${profile}:${item}`
+  }
+
+  static fallbackFile(profile: string, item: SecretItem): string {
+    return join(configDir(), 'credentials', `${profile}.${item}`)
+  }
+
+  async get(profile: string, item: SecretItem): Promise<StoredSecret | undefined> {
+    try {
+      const value = await this.keychain.get(SecretStore.account(profile, item))
+      if (value !== null) return { value, storage: 'keychain' }
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailable)) throw error
+      // Only a keychain that made the user wait is worth a warning on every read.
+      if (error.timedOut)
+        this.warnOnce(`${error.message}; using the file store in ${join(configDir(), 'credentials')}`)
+    }
+    // Also consulted when the keychain answers: what was stored while it was unavailable is still there.
+    const file = SecretStore.fallbackFile(profile, item)
+    const value = await readIfExists(file)
+    return value === undefined ? undefined : { value, storage: 'file', file }
+  }
+
+  async set(profile: string, item: SecretItem, value: string): Promise<StoredSecret> {
+    const file = SecretStore.fallbackFile(profile, item)
+    try {
+      await this.keychain.set(SecretStore.account(profile, item), value)
+      // Once the keychain holds it, no copy may linger in a file.
+      await rm(file, { force: true })
+      return { value, storage: 'keychain' }
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailable)) throw error
+      await writeSecretFile(file, value)
+      this.warn(`${error.message}: stored ${DESCRIBE[item]} in ${file} (mode 0600) instead of the keychain`)
+      return { value, storage: 'file', file }
+    }
+  }
+
+  /** Removes the secret from the keychain and the file store; true when there was one. */
+  async delete(profile: string, item: SecretItem): Promise<boolean> {
+    let deleted = false
+    try {
+      deleted = await this.keychain.delete(SecretStore.account(profile, item))
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailable)) throw error
+    }
+    const file = SecretStore.fallbackFile(profile, item)
+    if ((await readIfExists(file)) !== undefined) {
+      await rm(file, { force: true })
+      deleted = true
+    }
+    return deleted
+  }
+
+  close(): void {
+    this.keychain.close()
+  }
+
+  private warned = false
+  private warnOnce(message: string): void {
+    if (this.warned) return
+    this.warned = true
+    this.warn(message)
+  }
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** Temp file + rename in a 0700 dir: readers see the old secret or the new one, never half of one. */
+async function writeSecretFile(file: string, value: string): Promise<void> {
+  await mkdir(join(configDir(), 'credentials'), { recursive: true, mode: 0o700 })
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`
+  await writeFile(temp, value, { mode: 0o600 })
+  await rename(temp, file)
+}

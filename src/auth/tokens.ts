@@ -1,0 +1,95 @@
+/** What a profile keeps after `kick login`: one keychain entry holding the whole pair as JSON. */
+export interface UserTokens {
+  access_token: string
+  refresh_token?: string
+  /** unix ms */
+  expires_at: number
+  scopes: string[]
+  /** the app that issued the pair: a refresh must use the same one */
+  client_id?: string
+}
+
+/** A cached app access token (client credentials), per profile and app. */
+export interface AppTokenCache {
+  access_token: string
+  /** unix ms */
+  expires_at: number
+  client_id: string
+}
+
+/** The OAuth server's answer to any grant (REFERENCE §1.2). */
+export interface TokenGrant {
+  access_token: string
+  token_type?: string
+  expires_in?: number | string
+  refresh_token?: string
+  scope?: string
+}
+
+/** A token that expires within this window is refreshed before use (SPEC §3). */
+export const REFRESH_WINDOW_MS = 60_000
+
+export function expiresWithin(expiresAt: number, windowMs: number, now = Date.now()): boolean {
+  return expiresAt - now <= windowMs
+}
+
+/**
+ * The pair to store from a grant. A refresh answer may leave out the refresh token or the scopes; then
+ * the previous ones still hold.
+ */
+export function userTokensFromGrant(
+  grant: TokenGrant,
+  previous: Partial<UserTokens>,
+  now = Date.now(),
+): UserTokens {
+  if (typeof grant.access_token !== 'string' || grant.access_token === '')
+    throw new Error('the token answer has no access_token')
+  const scopes = typeof grant.scope === 'string' ? grant.scope.split(/[\s,]+/).filter(Boolean) : undefined
+  return {
+    access_token: grant.access_token,
+    refresh_token: grant.refresh_token || previous.refresh_token,
+    expires_at: now + expiresInMs(grant),
+    scopes: scopes ?? previous.scopes ?? [],
+    client_id: previous.client_id,
+  }
+}
+
+/** `expires_in` in ms; Kick's docs show it as a string placeholder, real answers send an integer. */
+export function expiresInMs(grant: TokenGrant): number {
+  const seconds = Number(grant.expires_in)
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3_600_000
+}
+
+/** Parses a stored pair; anything malformed counts as not logged in rather than crashing every command. */
+export function parseUserTokens(text: string | undefined): UserTokens | undefined {
+  if (!text) return undefined
+  try {
+    const value = JSON.parse(text) as Partial<UserTokens>
+    if (typeof value.access_token !== 'string' || typeof value.expires_at !== 'number') return undefined
+    return {
+      access_token: value.access_token,
+      refresh_token: typeof value.refresh_token === 'string' ? value.refresh_token : undefined,
+      expires_at: value.expires_at,
+      scopes: Array.isArray(value.scopes) ? value.scopes.filter((s) => typeof s === 'string') : [],
+      client_id: typeof value.client_id === 'string' ? value.client_id : undefined,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+export function parseAppToken(text: string | undefined): AppTokenCache | undefined {
+  if (!text) return undefined
+  try {
+    const value = JSON.parse(text) as Partial<AppTokenCache>
+    if (
+      typeof value.access_token !== 'string' ||
+      typeof value.expires_at !== 'number' ||
+      typeof value.client_id !== 'string'
+    )
+      return undefined
+    return { access_token: value.access_token, expires_at: value.expires_at, client_id: value.client_id }
+  } catch {
+    return undefined
+  }
+}

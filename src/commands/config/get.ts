@@ -1,0 +1,24 @@
+import { Args } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { CONFIG_KEYS, type ConfigEntry, configKey } from '../../config/config.js'
+import { KickError } from '../../errors.js'
+
+export default class ConfigGet extends KickCommand<typeof ConfigGet> {
+  static summary = "Print a config value of the profile (the client secret's is never shown)"
+  static examples = ['<%= config.bin %> config get client-id', '<%= config.bin %> config get api-url --json']
+
+  static args = {
+    key: Args.string({ description: 'config key', required: true, options: [...CONFIG_KEYS] }),
+  }
+
+  async run(): Promise<ConfigEntry> {
+    const key = configKey(this.args.key)
+    const { getConfigEntry } = await import('../../config/manage.js')
+    const entry = await getConfigEntry(await this.session(), key)
+    // Like `git config`: an unset key is exit 1, so scripts can tell.
+    if (entry.value === null) throw new KickError(`${key} is not set: run \`kick config set ${key} VALUE\``)
+    this.done(entry.value)
+    return entry
+  }
+}

@@ -1,0 +1,52 @@
+import { Args } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { CONFIG_KEYS, configKey } from '../../config/config.js'
+import type { SetResult } from '../../config/manage.js'
+import { UsageError } from '../../errors.js'
+import { interactive } from '../../output/terminal.js'
+
+export default class ConfigSet extends KickCommand<typeof ConfigSet> {
+  static summary = 'Set a config value for the profile'
+  static description =
+    `Keys: ${CONFIG_KEYS.join(', ')}. client-secret goes to the system keychain, never to config.json; ` +
+    'give it as "-" to read it from stdin, or leave it out in a terminal to be asked (hidden).'
+  static examples = [
+    '<%= config.bin %> config set client-id 01JXXXXXXXXXXXXXXXXXXXXXXX',
+    'printf %s "$SECRET" | <%= config.bin %> config set client-secret -',
+    '<%= config.bin %> config set broadcaster-id 721956 --profile bot',
+  ]
+
+  static args = {
+    key: Args.string({ description: 'config key', required: true, options: [...CONFIG_KEYS] }),
+    value: Args.string({ description: 'the value ("-" reads stdin)' }),
+  }
+
+  async run(): Promise<SetResult> {
+    const key = configKey(this.args.key)
+    const value = await this.value(key)
+    const { setConfigEntry } = await import('../../config/manage.js')
+    const result = await setConfigEntry(await this.session(), key, value)
+    if (result.overridden_by) this.warning(`${result.overridden_by} is set and overrides ${key} while it is`)
+    this.done(
+      `Set ${key}${result.profile === 'default' ? '' : ` for profile ${result.profile}`} (in ${result.stored_in})`,
+    )
+    return result
+  }
+
+  private async value(key: string): Promise<string> {
+    if (this.args.value === '-') return readStdin()
+    if (this.args.value !== undefined) return this.args.value
+    if (key === 'client-secret' && interactive()) {
+      const { password } = await import('@inquirer/prompts')
+      return password({ message: 'Client secret:', mask: true }, { output: process.stderr })
+    }
+    throw new UsageError(`missing VALUE: kick config set ${key} VALUE`)
+  }
+}
+
+async function readStdin(): Promise<string> {
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  return text.replace(/\r?\n$/, '')
+}
