@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process'
+import { stripVTControlCharacters } from 'node:util'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { FixtureServer, ok } from '../../helpers/fixture-server.js'
+import { runKickInTerminal, TOKEN } from './harness.js'
+
+/**
+ * The same commands run by a person at a terminal: stdin, stdout and stderr on a pseudo-terminal (util-linux
+ * `script`), so output is text and destructive verbs ask first. The transcript mixes stdout and stderr.
+ * Skipped where util-linux `script` is missing (node-pty would need a native build).
+ */
+const hasScript = spawnSync('script', ['--version']).status === 0
+
+describe.skipIf(!hasScript)('in a terminal', () => {
+  let fixture: FixtureServer
+  let env: Record<string, string>
+  beforeAll(async () => {
+    fixture = await FixtureServer.start()
+    env = { KICK_ACCESS_TOKEN: TOKEN, KICK_API_URL: fixture.url }
+  })
+  afterAll(() => fixture.close())
+  beforeEach(() => fixture.reset())
+  afterEach(() => fixture.verify())
+
+  const REWARD_ID = '01KBHE78QE4HZY1617DK5FC7YD'
+
+  it('rewards list prints a table', async () => {
+    fixture.stub(
+      'GET',
+      '/public/v1/channels/rewards',
+      ok([
+        {
+          id: REWARD_ID,
+          title: 'Hydrate',
+          description: '',
+          cost: 500,
+          background_color: '#00e701',
+          is_enabled: true,
+          is_paused: false,
+          is_user_input_required: true,
+          should_redemptions_skip_request_queue: false,
+        },
+      ]),
+    )
+    const result = await runKickInTerminal(['rewards', 'list'], env)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(
+      [
+        '┌────────────────────────────┬─────────┬──────┬─────────┬────────┬───────┬─────────────┐',
+        '│ ID                         │ TITLE   │ COST │ ENABLED │ PAUSED │ INPUT │ SKIPS QUEUE │',
+        '├────────────────────────────┼─────────┼──────┼─────────┼────────┼───────┼─────────────┤',
+        '│ 01KBHE78QE4HZY1617DK5FC7YD │ Hydrate │ 500  │ yes     │ no     │ yes   │ no          │',
+        '└────────────────────────────┴─────────┴──────┴─────────┴────────┴───────┴─────────────┘',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('channels get shows the channels found, then the error naming the missing slug', async () => {
+    fixture.stub(
+      'GET',
+      '/public/v1/channels',
+      ok([
+        {
+          broadcaster_user_id: 668,
+          slug: 'xqc',
+          channel_description: '',
+          banner_picture: '',
+          stream_title: 'juicers',
+          category: { id: 15, name: 'Just Chatting', thumbnail: '' },
+          stream: { is_live: true, viewer_count: 51234 },
+        },
+      ]),
+    )
+    const result = await runKickInTerminal(['channels', 'get', '--slug', 'xqc', '--slug', 'nosuch'], env)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe(
+      [
+        '┌─────┬──────┬─────────┬───────────────┬──────┬─────────┐',
+        '│ ID  │ SLUG │ TITLE   │ CATEGORY      │ LIVE │ VIEWERS │',
+        '├─────┼──────┼─────────┼───────────────┼──────┼─────────┤',
+        '│ 668 │ xqc  │ juicers │ Just Chatting │ yes  │ 51234   │',
+        '└─────┴──────┴─────────┴───────────────┴──────┴─────────┘',
+        'Error: no channel found for slug nosuch: check the spelling (Kick answers unknown channels with nothing)',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('redemptions list shows one row per redemption with its reward', async () => {
+    fixture.stub(
+      'GET',
+      '/public/v1/channels/rewards/redemptions',
+      ok([
+        {
+          reward: {
+            id: REWARD_ID,
+            title: 'Hydrate',
+            description: '',
+            cost: 5,
+            can_manage: true,
+            is_deleted: false,
+          },
+          redemptions: [
+            {
+              id: '01KEWZ2RKYZZFGD154K50Y3F8D',
+              redeemed_at: '2025-12-19T06:26:36Z',
+              redeemer: { user_id: 123 },
+              status: 'pending',
+              user_input: '',
+            },
+            {
+              id: '01KEWZ2YC27070XWMHKFJR6C87',
+              redeemed_at: '2025-12-19T06:30:00Z',
+              redeemer: { user_id: 456 },
+              status: 'pending',
+              user_input: 'now',
+            },
+          ],
+        },
+      ]),
+    )
+    const result = await runKickInTerminal(['redemptions', 'list'], env)
+    expect(result.code).toBe(0)
+    const rows = result.stdout.split('\n').filter((line) => line.startsWith('│'))
+    expect(rows).toEqual([
+      '│ ID                         │ REWARD  │ STATUS  │ USER ID │ INPUT │ REDEEMED AT          │',
+      '│ 01KEWZ2RKYZZFGD154K50Y3F8D │ Hydrate │ pending │ 123     │ -     │ 2025-12-19T06:26:36Z │',
+      '│ 01KEWZ2YC27070XWMHKFJR6C87 │ Hydrate │ pending │ 456     │ now   │ 2025-12-19T06:30:00Z │',
+    ])
+  })
+
+  it('rewards delete asks first; answering no changes nothing and exits 1', async () => {
+    const result = await runKickInTerminal(['rewards', 'delete', REWARD_ID], env, 'n\r')
+    const transcript = stripVTControlCharacters(result.stdout)
+    expect(transcript).toContain(`Delete reward ${REWARD_ID}? No`)
+    expect(transcript.trimEnd().split('\n').at(-1)).toBe('Error: cancelled: nothing was changed')
+    expect(result.code).toBe(1)
+    expect(fixture.requests).toEqual([])
+  })
+
+  it('rewards delete goes ahead when the answer is yes and prints one line', async () => {
+    fixture.stub('DELETE', `/public/v1/channels/rewards/${REWARD_ID}`, { status: 204 })
+    const result = await runKickInTerminal(['rewards', 'delete', REWARD_ID], env, 'y\r')
+    const transcript = stripVTControlCharacters(result.stdout)
+    expect(transcript).toContain(`Delete reward ${REWARD_ID}? Yes`)
+    expect(transcript.trimEnd().split('\n').at(-1)).toBe(`Deleted reward ${REWARD_ID}`)
+    expect(result.code).toBe(0)
+  })
+
+  it('--yes skips the question', async () => {
+    fixture.stub('DELETE', '/public/v1/moderation/bans', ok({}))
+    const result = await runKickInTerminal(
+      ['moderation', 'unban', '42', '--broadcaster-id', '668', '--yes'],
+      env,
+    )
+    expect(result.stdout).toBe('Unbanned user 42 in channel 668\n')
+    expect(result.code).toBe(0)
+  })
+
+  it('--json still prints JSON', async () => {
+    fixture.stub('POST', '/public/v1/channels/rewards/redemptions/accept', ok([]))
+    const result = await runKickInTerminal(
+      ['redemptions', 'accept', '01KEWZ2RKYZZFGD154K50Y3F8D', '--json'],
+      env,
+    )
+    expect(JSON.parse(result.stdout)).toEqual([])
+    expect(result.code).toBe(0)
+  })
+})
