@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { fixedTokenProvider } from '../../src/auth/token-provider.js'
+import { ApiError, AuthError, KickError } from '../../src/errors.js'
+import {
+  KickClient,
+  type RawResponse,
+  apiMessage,
+  checkScope,
+  errorForResponse,
+  splitBatch,
+  toSearchParams,
+} from '../../src/kick/client.js'
+import { endpoints } from '../../src/kick/endpoints.js'
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
+
+const response = (status: number, text: string, statusText = ''): RawResponse => ({
+  status,
+  statusText,
+  headers: new Headers(),
+  text,
+  url: 'http://kick.test/x',
+})
+
+describe('toSearchParams', () => {
+  it('repeats array keys, skips undefined, stringifies the rest in order', () => {
+    const params = toSearchParams({
+      id: [1, 2],
+      slug: ['a b'],
+      none: undefined,
+      on: true,
+      limit: 5,
+      empty: [],
+    })
+    expect(params.toString()).toBe('id=1&id=2&slug=a+b&on=true&limit=5')
+  })
+
+  it('answers an empty query for undefined', () => {
+    expect(toSearchParams(undefined).toString()).toBe('')
+  })
+})
+
+describe('splitBatch', () => {
+  it('splits a capped query list into chunks of the cap, other keys kept on each', () => {
+    const slugs = Array.from({ length: 60 }, (_, i) => `s${i}`)
+    const chunks = splitBatch(endpoints.channelsGet, { query: { slug: slugs, extra: 'x' } })
+    expect(chunks.map((chunk) => chunk.query?.slug)).toEqual([
+      slugs.slice(0, 25),
+      slugs.slice(25, 50),
+      slugs.slice(50),
+    ])
+    expect(chunks.every((chunk) => chunk.query?.extra === 'x')).toBe(true)
+  })
+
+  it('splits a capped body list (drops claims, 100)', () => {
+    const claims = Array.from({ length: 101 }, (_, i) => ({
+      claim_id: `c${i}`,
+      external_status: 'processed',
+    }))
+    const chunks = splitBatch(endpoints.dropsClaimsUpdate, { body: { claims } })
+    expect(chunks.map((chunk) => (chunk.body?.claims as unknown[]).length)).toEqual([100, 1])
+    expect((chunks[1]!.body?.claims as { claim_id: string }[])[0]!.claim_id).toBe('c100')
+  })
+
+  it('leaves a list at the cap, a non-list value and an endpoint without a cap alone', () => {
+    const atCap = { query: { id: Array.from({ length: 25 }, (_, i) => `r${i}`) } }
+    expect(splitBatch(endpoints.redemptionsList, atCap)).toEqual([atCap])
+    const single = { query: { slug: 'one' } }
+    expect(splitBatch(endpoints.channelsGet, single)).toEqual([single])
+    const uncapped = { query: { id: Array.from({ length: 300 }, (_, i) => i) } }
+    expect(splitBatch(endpoints.usersGet, uncapped)).toEqual([uncapped])
+  })
+})
+
+describe('apiMessage', () => {
+  it.each([
+    ['{"data":null,"message":"Unauthorized"}', 'Unauthorized'],
+    ['{"error":"Invalid request"}', 'Invalid request'],
+    ['{"error":"invalid_grant","error_description":"code expired"}', 'invalid_grant: code expired'],
+    ['{"message":"Bad","error":"Bad"}', 'Bad'],
+    ['{"data":{}}', '{"data":{}}'],
+    ['', 'empty body'],
+    [
+      '<!DOCTYPE html><html><title>Just a moment...</title></html>',
+      'an HTML page, likely a Cloudflare challenge',
+    ],
+    ['plain   text\nanswer', 'plain text answer'],
+    ['x'.repeat(250), `${'x'.repeat(200)}…`],
+  ])('%j → %j', (text, message) => {
+    expect(apiMessage(text)).toBe(message)
+  })
+})
+
+describe('errorForResponse', () => {
+  it('401 → AuthError (exit 4) naming kick login', () => {
+    const error = errorForResponse(response(401, '{"data":null,"message":"Unauthorized"}'))
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe('Kick rejected the token (401: Unauthorized): run `kick login`')
+  })
+
+  it("403 from the API → exit 4 with the endpoint's first scope", () => {
+    const error = errorForResponse(response(403, '{"message":"Forbidden"}'), endpoints.chatSend)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe(
+      'Kick refused the request (403: Forbidden): run `kick login --scopes chat:write`',
+    )
+  })
+
+  it('403 for an endpoint without scopes → exit 4, check the token', () => {
+    const error = errorForResponse(response(403, '{"message":"Forbidden"}'), endpoints.dropsClaimsList)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe(
+      'Kick refused the request (403: Forbidden): check the token and app permissions',
+    )
+  })
+
+  it.each([
+    '{"error":"Request blocked by security policy.","reference":"9e4db7e3"}',
+    '<html><head><title>Just a moment...</title></head></html>',
+  ])('403 from the edge firewall (%s) → exit 1, try again', (text) => {
+    const error = errorForResponse(response(403, text), endpoints.chatSend)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error.exitCode).toBe(1)
+    expect(error.message).toMatch(
+      /^Kick's edge firewall blocked the request \(403: .*\): try again in a moment$/,
+    )
+  })
+
+  it('429 → exit 1, gave up after retrying', () => {
+    const error = errorForResponse(response(429, '{"message":"Too Many Requests"}'))
+    expect(error.exitCode).toBe(1)
+    expect(error.message).toBe(
+      'Kick is rate limiting this app (429: Too Many Requests); gave up after retrying',
+    )
+  })
+
+  it("other statuses → exit 1 with the status and Kick's message; the body is the --verbose detail", () => {
+    const body = '{"data":{},"message":"title is too long"}'
+    const error = errorForResponse(response(400, body, 'Bad Request'), endpoints.channelsUpdate) as ApiError
+    expect(error.exitCode).toBe(1)
+    expect(error.status).toBe(400)
+    expect(error.message).toBe('Kick answered 400 Bad Request: title is too long')
+    expect(error.detail).toBe(body)
+  })
+})
+
+describe('checkScope', () => {
+  it('fails fast when a user token lacks every accepted scope', () => {
+    const token = { value: 't', kind: 'user' as const, source: 'keychain' as const, scopes: ['user:read'] }
+    expect(() => checkScope(token, endpoints.chatSend)).toThrow(
+      new AuthError(
+        'this needs the chat:write scope, which your token lacks: run `kick login --scopes chat:write`',
+      ),
+    )
+    expect(() =>
+      checkScope({ ...token, scopes: ['channel:rewards:write'] }, endpoints.rewardsList),
+    ).not.toThrow()
+    expect(() => checkScope({ ...token, scopes: undefined }, endpoints.chatSend)).not.toThrow()
+    expect(() => checkScope({ ...token, kind: 'app' }, endpoints.chatSend)).not.toThrow()
+  })
+})
+
+describe('KickClient against a real server', () => {
+  let kick: FixtureServer
+  let client: KickClient
+  const traces: string[] = []
+  beforeAll(async () => {
+    kick = await FixtureServer.start()
+    client = new KickClient({
+      settings: { apiUrl: kick.url, authUrl: kick.url },
+      tokens: fixedTokenProvider({ value: 'secret-token', kind: 'user', source: 'env' }),
+      trace: (line) => traces.push(line),
+    })
+  })
+  afterAll(() => kick.close())
+  beforeEach(() => {
+    kick.reset()
+    traces.length = 0
+  })
+
+  it('batches 60 slugs into requests of 25, 25 and 10 and merges the answers in order', async () => {
+    const slugs = Array.from({ length: 60 }, (_, i) => `slug${i}`)
+    const answer = (request: { query: URLSearchParams }) =>
+      ok(request.query.getAll('slug').map((slug) => ({ slug, broadcaster_user_id: Number(slug.slice(4)) })))
+    kick.stub('GET', '/public/v1/channels', answer, answer, answer)
+    const { data } = await client.call<{ slug: string }[]>('channelsGet', { query: { slug: slugs } })
+    expect(kick.requests.map((request) => request.query.getAll('slug').length)).toEqual([25, 25, 10])
+    expect(kick.requests.flatMap((request) => request.query.getAll('slug'))).toEqual(slugs)
+    expect(data.map((channel) => channel.slug)).toEqual(slugs)
+    kick.verify()
+  })
+
+  it('a failing batch fails the whole call', async () => {
+    kick.stub('GET', '/public/v1/channels', ok([]), { status: 400, json: { message: 'slug too long' } })
+    const slugs = Array.from({ length: 30 }, (_, i) => `s${i}`)
+    await expect(client.call('channelsGet', { query: { slug: slugs } })).rejects.toThrow(
+      'Kick answered 400 Bad Request: slug too long',
+    )
+    kick.verify()
+  })
+
+  it('pages() follows drops claims by the cursor nested in data, and stops on a repeated cursor', async () => {
+    kick.stub(
+      'GET',
+      '/public/v1/drops/claims',
+      ok({ claims: [{ claim_id: 'a' }], cursor: 'a' }),
+      ok({ claims: [{ claim_id: 'b' }], cursor: 'a' }),
+    )
+    const pages: unknown[][] = []
+    for await (const page of client.pages('dropsClaimsList', { query: { limit: 1 } })) pages.push(page)
+    expect(pages).toEqual([[{ claim_id: 'a' }], [{ claim_id: 'b' }]])
+    expect(kick.requests.map((request) => request.query.toString())).toEqual(['limit=1', 'limit=1&cursor=a'])
+    kick.verify()
+  })
+
+  it('an answer that is not JSON is an error that describes it', async () => {
+    kick.stub('GET', '/public/v1/livestreams/stats', { body: '<!DOCTYPE html><html>challenge</html>' })
+    const error = await client.call('livestreamsStats').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(KickError)
+    expect((error as KickError).message).toBe(
+      'Kick answered 200 with a body that is not JSON (an HTML page, likely a Cloudflare challenge)',
+    )
+    kick.verify()
+  })
+
+  it('traces the request with the bearer token redacted', async () => {
+    kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }))
+    await client.call('livestreamsStats')
+    expect(traces).toContain(`> GET ${kick.url}/public/v1/livestreams/stats`)
+    expect(traces).toContain('> authorization: Bearer [redacted]')
+    expect(traces.join('\n')).not.toContain('secret-token')
+    kick.verify()
+  })
+})
