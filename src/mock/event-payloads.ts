@@ -37,7 +37,17 @@ export function chatMessagePayload(state: MockState, message: MockChatMessage): 
         }
       : null,
     broadcaster: webhookUser(state, message.broadcaster_user_id, template(payload, 'broadcaster')),
-    sender: webhookUser(state, message.sender_user_id, user),
+    sender: {
+      ...webhookUser(state, message.sender_user_id, user),
+      // chatters carry a colour and badges; the broadcaster's own messages have the broadcaster badge
+      identity: {
+        username_color: '#1475E1',
+        badges:
+          message.sender_user_id === message.broadcaster_user_id
+            ? [{ text: 'Broadcaster', type: 'broadcaster' }]
+            : [],
+      },
+    },
     content: message.content,
     emotes: emotesOf(message.content),
     created_at: message.created_at,

@@ -189,7 +189,9 @@ export function webhookUser(
     channel_slug: state.channels.get(user.user_id)?.slug ?? user.name.toLowerCase(),
     identity: null,
   }
-  return Object.fromEntries(Object.keys(template).map((key) => [key, full[key] ?? template[key]]))
+  return Object.fromEntries(
+    Object.keys(template).map((key) => [key, key in full ? full[key] : template[key]]),
+  )
 }
 
 const FULL_USER_TEMPLATE = {
