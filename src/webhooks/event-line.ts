@@ -1,0 +1,79 @@
+import { cyan, dim } from '../output/terminal.js'
+import type { VerifiedDelivery } from './verify.js'
+
+/** One accepted event as `kick listen` prints it (one JSON line each; SPEC §5). */
+export interface EventRecord {
+  id: string
+  subscription_id: string | null
+  type: string
+  version: number | string | null
+  timestamp: string
+  received_at: string
+  payload: unknown
+}
+
+export function eventRecord(delivery: VerifiedDelivery, receivedAt: Date): EventRecord {
+  return {
+    id: delivery.id,
+    subscription_id: delivery.subscriptionId,
+    type: delivery.type,
+    version: delivery.version,
+    timestamp: delivery.timestamp,
+    received_at: receivedAt.toISOString(),
+    payload: delivery.payload,
+  }
+}
+
+type Payload = Record<string, unknown>
+
+const field = (value: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Payload)[key] : undefined), value)
+
+const name = (value: unknown, path: string): string => {
+  const username = field(value, `${path}.username`)
+  if (field(value, `${path}.is_anonymous`) === true) return 'anonymous'
+  return typeof username === 'string' && username ? username : '?'
+}
+
+/** What happened, in a few words, per event type: the part of a terminal line a person reads. */
+export function describeEvent(type: string, payload: unknown): string {
+  const p = payload
+  switch (type) {
+    case 'chat.message.sent':
+      return `${name(p, 'sender')}: ${String(field(p, 'content') ?? '')}`
+    case 'channel.followed':
+      return `${name(p, 'follower')} followed ${name(p, 'broadcaster')}`
+    case 'channel.subscription.new':
+      return `${name(p, 'subscriber')} subscribed to ${name(p, 'broadcaster')} (${String(field(p, 'duration'))} mo)`
+    case 'channel.subscription.renewal':
+      return `${name(p, 'subscriber')} renewed (${String(field(p, 'duration'))} mo)`
+    case 'channel.subscription.gifts': {
+      const giftees = field(p, 'giftees')
+      return `${name(p, 'gifter')} gifted ${Array.isArray(giftees) ? giftees.length : '?'} subs`
+    }
+    case 'channel.reward.redemption.updated':
+      return `${name(p, 'redeemer')} redeemed "${String(field(p, 'reward.title'))}" (${String(field(p, 'status'))})`
+    case 'livestream.status.updated':
+      return field(p, 'is_live')
+        ? `${name(p, 'broadcaster')} went live: ${String(field(p, 'title'))}`
+        : `${name(p, 'broadcaster')} went offline`
+    case 'livestream.metadata.updated':
+      return `title "${String(field(p, 'metadata.title'))}", category ${String(field(p, 'metadata.category.name'))}`
+    case 'moderation.banned': {
+      const expires = field(p, 'metadata.expires_at')
+      return `${name(p, 'moderator')} ${expires ? 'timed out' : 'banned'} ${name(p, 'banned_user')}: ${String(field(p, 'metadata.reason') ?? '')}`
+    }
+    case 'kicks.gifted':
+      return `${name(p, 'sender')} gifted ${String(field(p, 'gift.amount'))} kicks (${String(field(p, 'gift.name'))})`
+    default:
+      return JSON.stringify(payload).slice(0, 100)
+  }
+}
+
+/** The readable line for a terminal: time, type, what happened, id. */
+export function terminalLine(record: EventRecord, stream: NodeJS.WriteStream = process.stdout): string {
+  const time = record.received_at.slice(11, 19)
+  return `${dim(time, stream)} ${cyan(record.type.padEnd(34), stream)} ${describeEvent(record.type, record.payload)} ${dim(record.id, stream)}`
+}

@@ -1,0 +1,190 @@
+import { createHash, type KeyObject } from 'node:crypto'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { cacheDir } from '../config/paths.js'
+import { endpoints } from '../kick/endpoints.js'
+import { UsageError } from '../errors.js'
+import { loadDevKey } from './dev-key.js'
+import { KICK_PUBLIC_KEY_PEM, publicKeyFromPem } from './signature.js'
+import {
+  type DeliveryHeaders,
+  SIGNATURE_MISMATCH,
+  type TrustedKey,
+  type Verification,
+  type VerifyOptions,
+  verifyDelivery,
+} from './verify.js'
+
+export const KEY_CACHE_TTL_MS = 24 * 3_600_000
+const FETCH_TIMEOUT_MS = 5_000
+/** A failing signature re-fetches the key at most this often, so forged requests cannot hammer Kick. */
+const REFETCH_INTERVAL_MS = 3_600_000
+
+export interface KeyOptions {
+  /** KICK_API_URL: where `GET /public/v1/public-key` is asked */
+  apiUrl: string
+  /** `--public-key-file`: this key only, nothing fetched */
+  publicKeyFile?: string
+  /** `--accept-dev-signatures`: also trust the local development key */
+  acceptDevSignatures?: boolean
+  /** keep the fetched key in the cache dir (off for throwaway servers such as `--demo`'s) */
+  cache?: boolean
+  warn: (message: string) => void
+  /** for tests */
+  now?: () => number
+}
+
+/** Where Kick's key came from, for the banner. */
+export type KeySource = 'file' | 'cache' | 'fetched' | 'documented'
+
+/**
+ * The keys a delivery may be signed with: Kick's (from `--public-key-file`, else the 24 h cache, else
+ * `GET /public/v1/public-key`, else the key in Kick's docs) and, when asked, the local dev key.
+ */
+export class PublicKeys {
+  private lastRefetch = 0
+  private refetching?: Promise<boolean>
+
+  private constructor(
+    private readonly options: KeyOptions,
+    private kick: KeyObject,
+    public source: KeySource,
+    private readonly dev: KeyObject | undefined,
+  ) {}
+
+  static async resolve(options: KeyOptions): Promise<PublicKeys> {
+    const dev = options.acceptDevSignatures ? (await loadDevKey()).publicKey : undefined
+    if (options.publicKeyFile) {
+      return new PublicKeys(options, await readKeyFile(options.publicKeyFile), 'file', dev)
+    }
+    const now = options.now?.() ?? Date.now()
+    const cached = options.cache === false ? undefined : await readCachedKey(options.apiUrl, now)
+    if (cached) return new PublicKeys(options, cached, 'cache', dev)
+    const fetched = await fetchKickKey(options.apiUrl).catch((error: Error) => error)
+    if (fetched instanceof Error) {
+      options.warn(`${fetched.message}; verifying with the public key from Kick's docs`)
+      return new PublicKeys(options, publicKeyFromPem(KICK_PUBLIC_KEY_PEM), 'documented', dev)
+    }
+    if (options.cache !== false) await writeCachedKey(options.apiUrl, fetched.pem, options.warn)
+    return new PublicKeys(options, fetched.key, 'fetched', dev)
+  }
+
+  keys(): TrustedKey[] {
+    const keys: TrustedKey[] = [{ key: this.kick, owner: 'kick' }]
+    if (this.dev) keys.push({ key: this.dev, owner: 'dev' })
+    return keys
+  }
+
+  /** {@link verifyDelivery} with these keys; when the signature fails, once more after re-fetching Kick's key. */
+  async verify(
+    headers: DeliveryHeaders,
+    rawBody: Buffer,
+    options: VerifyOptions = {},
+  ): Promise<Verification> {
+    const first = verifyDelivery(headers, rawBody, this.keys(), options)
+    if (first.ok || first.rejection.status !== 401 || first.rejection.reason !== SIGNATURE_MISMATCH)
+      return first
+    return (await this.refetchAfterFailure()) ? verifyDelivery(headers, rawBody, this.keys(), options) : first
+  }
+
+  /**
+   * After a signature failed: fetch Kick's key again (it may have rotated), at most once an hour and once at
+   * a time. True when a different key was fetched, so the caller verifies again.
+   */
+  refetchAfterFailure(): Promise<boolean> {
+    if (this.source === 'file') return Promise.resolve(false)
+    if (this.refetching) return this.refetching
+    const now = this.options.now?.() ?? Date.now()
+    if (this.lastRefetch && now - this.lastRefetch < REFETCH_INTERVAL_MS) return Promise.resolve(false)
+    this.lastRefetch = now
+    this.refetching = (async () => {
+      try {
+        const fetched = await fetchKickKey(this.options.apiUrl)
+        if (fetched.key.equals(this.kick)) return false
+        this.kick = fetched.key
+        this.source = 'fetched'
+        if (this.options.cache !== false)
+          await writeCachedKey(this.options.apiUrl, fetched.pem, this.options.warn)
+        return true
+      } catch {
+        return false
+      } finally {
+        this.refetching = undefined
+      }
+    })()
+    return this.refetching
+  }
+}
+
+async function readKeyFile(file: string): Promise<KeyObject> {
+  let pem: string
+  try {
+    pem = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read --public-key-file ${file}: ${(error as Error).message}`)
+  }
+  try {
+    return publicKeyFromPem(pem)
+  } catch {
+    throw new UsageError(`--public-key-file ${file} is not a PEM public key`)
+  }
+}
+
+/** One cache file per API URL: a mock's key never stands in for Kick's. */
+export function keyCacheFile(apiUrl: string): string {
+  const tag = createHash('sha256').update(apiUrl.replace(/\/+$/, '')).digest('hex').slice(0, 16)
+  return join(cacheDir(), `public-key-${tag}.pem`)
+}
+
+async function readCachedKey(apiUrl: string, now: number): Promise<KeyObject | undefined> {
+  const file = keyCacheFile(apiUrl)
+  try {
+    const { mtimeMs } = await stat(file)
+    if (now - mtimeMs > KEY_CACHE_TTL_MS || mtimeMs - now > KEY_CACHE_TTL_MS) return undefined
+    return publicKeyFromPem(await readFile(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+async function writeCachedKey(apiUrl: string, pem: string, warn: (message: string) => void): Promise<void> {
+  const file = keyCacheFile(apiUrl)
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    await mkdir(cacheDir(), { recursive: true })
+    await writeFile(temporary, pem, { mode: 0o644 })
+    await rename(temporary, file)
+  } catch (error) {
+    warn(`could not cache the public key in ${cacheDir()}: ${(error as Error).message}`)
+  }
+}
+
+/** `GET /public/v1/public-key` (no token), bounded by a timeout; Kick's edge may answer an HTML challenge. */
+export async function fetchKickKey(apiUrl: string): Promise<{ pem: string; key: KeyObject }> {
+  const url = apiUrl.replace(/\/+$/, '') + endpoints.publicKey.path
+  let response: Response
+  try {
+    response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    })
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
+    throw new Error(`could not fetch the webhook public key from ${url} (${cause})`)
+  }
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${url} answered ${response.status} for the webhook public key`)
+  let pem: unknown
+  try {
+    pem = (JSON.parse(text) as { data?: { public_key?: unknown } }).data?.public_key
+  } catch {
+    throw new Error(`${url} answered something that is not JSON for the webhook public key`)
+  }
+  if (typeof pem !== 'string') throw new Error(`${url} answered no data.public_key`)
+  try {
+    return { pem, key: publicKeyFromPem(pem) }
+  } catch {
+    throw new Error(`${url} answered a public_key that is not a PEM public key`)
+  }
+}

@@ -1,0 +1,120 @@
+import { type KeyLike, randomUUID } from 'node:crypto'
+
+import { UsageError } from '../errors.js'
+import { EVENT_HEADERS, type EventType, eventTimestamp, samplePayload, ulid } from '../kick/events.js'
+import { signDelivery } from './signature.js'
+
+/** One delivery as Kick would send it: the six headers and the exact body. */
+export interface SignedDelivery {
+  id: string
+  headers: Record<string, string>
+  body: string
+}
+
+/**
+ * `--set path=value` pairs: the value is JSON when it reads as JSON (`gift.amount=500`, `is_live=false`,
+ * `emotes=null`, `content="42"`), otherwise the text as is (`sender.username=bob`).
+ */
+export function parseSetPairs(pairs: readonly string[]): [string, unknown][] {
+  return pairs.map((pair) => {
+    const at = pair.indexOf('=')
+    const path = at > 0 ? pair.slice(0, at) : ''
+    if (!path || path.split('.').some((key) => key === ''))
+      throw new UsageError(`--set ${pair}: expected path=value, e.g. --set gift.amount=500`)
+    const text = pair.slice(at + 1)
+    try {
+      return [path, JSON.parse(text) as unknown]
+    } catch {
+      return [path, text]
+    }
+  })
+}
+
+/** Sets a dotted path in a payload; missing objects on the way are created, numbers index arrays. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let node: Record<string, unknown> = target
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key]
+    if (next === undefined || next === null) node[key] = {}
+    else if (typeof next !== 'object')
+      throw new UsageError(`--set ${path}: ${key} is ${JSON.stringify(next)}, not an object`)
+    node = node[key] as Record<string, unknown>
+  }
+  node[keys[keys.length - 1]!] = value
+}
+
+export interface SampleOptions {
+  broadcasterUserId?: number
+  set?: readonly [string, unknown][]
+}
+
+/** The sample payload of a type, with fresh ids where Kick's would differ per event, and the changes asked. */
+export function samplePayloadFor(type: EventType, options: SampleOptions = {}): Record<string, unknown> {
+  const payload = samplePayload(type)
+  if (type === 'chat.message.sent') payload.message_id = randomUUID()
+  if (type === 'channel.reward.redemption.updated') payload.id = ulid()
+  if (
+    options.broadcasterUserId !== undefined &&
+    payload.broadcaster &&
+    typeof payload.broadcaster === 'object'
+  )
+    (payload.broadcaster as Record<string, unknown>).user_id = options.broadcasterUserId
+  for (const [path, value] of options.set ?? []) setPath(payload, path, value)
+  return payload
+}
+
+/** A delivery signed like Kick's (RSA PKCS#1 v1.5 / SHA-256 over `id.timestamp.body`) with `privateKey`. */
+export function signedDelivery(
+  type: string,
+  payload: unknown,
+  privateKey: KeyLike,
+  subscriptionId = ulid(),
+): SignedDelivery {
+  const id = ulid()
+  const timestamp = eventTimestamp()
+  const body = JSON.stringify(payload)
+  return {
+    id,
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      [EVENT_HEADERS.messageId]: id,
+      [EVENT_HEADERS.subscriptionId]: subscriptionId,
+      [EVENT_HEADERS.signature]: signDelivery(privateKey, id, timestamp, body),
+      [EVENT_HEADERS.timestamp]: timestamp,
+      [EVENT_HEADERS.type]: type,
+      [EVENT_HEADERS.version]: '1',
+    },
+  }
+}
+
+export interface TriggerResult {
+  id: string
+  type: string
+  status: number
+  body: string
+}
+
+const SEND_TIMEOUT_MS = 30_000
+
+/** POSTs one delivery; the endpoint's answer whatever it is, a KickError-worthy Error when unreachable. */
+export async function postDelivery(
+  url: string,
+  type: string,
+  delivery: SignedDelivery,
+): Promise<TriggerResult> {
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    })
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
+    throw new Error(`could not reach ${url} (${cause})`)
+  }
+  return { id: delivery.id, type, status: response.status, body: await response.text() }
+}

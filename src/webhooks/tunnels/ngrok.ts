@@ -1,0 +1,37 @@
+import { KickError } from '../../errors.js'
+import { checkTunnelPrerequisites, type TunnelOptions, type TunnelStart } from './index.js'
+
+/** ngrok through its Node SDK (`@ngrok/ngrok`, a native module), authenticated by NGROK_AUTHTOKEN. */
+export function startNgrok(options: TunnelOptions): TunnelStart {
+  let aborted = false
+  const tunnel = (async () => {
+    checkTunnelPrerequisites('ngrok')
+    const ngrok = await import('@ngrok/ngrok')
+    let listener: Awaited<ReturnType<typeof ngrok.forward>>
+    try {
+      listener = await ngrok.forward({
+        addr: `${options.localHost}:${options.localPort}`,
+        authtoken_from_env: true,
+        ...(options.tunnelHost ? { server_addr: options.tunnelHost } : {}),
+      })
+    } catch (error) {
+      throw new KickError(`ngrok refused the tunnel: ${firstLine(error)}`)
+    }
+    const url = listener.url()
+    if (aborted || !url) {
+      await listener.close().catch(() => undefined)
+      throw new KickError('ngrok opened a tunnel without a URL')
+    }
+    return { url, close: () => listener.close().catch(() => undefined) }
+  })()
+  return {
+    tunnel,
+    abort: () => {
+      aborted = true
+    },
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error).split('\n')[0]!
+}
