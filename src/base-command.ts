@@ -110,7 +110,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     return new Session(await this.settings(), this.sessionOptions())
   }
 
-  private sessionOptions(): SessionOptions {
+  protected sessionOptions(): SessionOptions {
     return {
       warn: (line) => this.warning(line),
       trace: this.flags.verbose ? (line) => this.trace(line) : undefined,

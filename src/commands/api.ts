@@ -169,15 +169,11 @@ command exits 1 (4 for 401).`
     return request
   }
 
-  /**
-   * `--app`: an app token even when logged in or KICK_ACCESS_TOKEN is set (the session's `prefer` option); the
-   * endpoint's `token: 'app'` asks for one too.
-   */
+  /** `--app`: an app token even when logged in or KICK_ACCESS_TOKEN is set. */
   protected async tokenProvider(): Promise<TokenProvider> {
     if (!this.flags.app) return super.tokenProvider()
     const { createTokenProvider } = await import('../auth/session.js')
-    const options = { warn: (line: string) => this.warning(line), prefer: 'app' as const }
-    return createTokenProvider(await this.settings(), options)
+    return createTokenProvider(await this.settings(), { ...this.sessionOptions(), prefer: 'app' })
   }
 
   private async print(response: RawResponse): Promise<void> {

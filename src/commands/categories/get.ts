@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
-import { UsageError } from '../../errors.js'
 import type { Category } from '../../kick/types.js'
 
 export default class CategoriesGet extends KickCommand<typeof CategoriesGet> {
@@ -9,13 +8,10 @@ export default class CategoriesGet extends KickCommand<typeof CategoriesGet> {
   static examples = ['<%= config.bin %> categories get 15']
 
   static args = {
-    // A string checked in run(): oclif's own integer check fails as a plain error (exit 1), not a usage error.
-    id: Args.string({ description: 'category id', required: true }),
+    id: Args.integer({ description: 'category id', required: true, min: 1 }),
   }
 
   async run(): Promise<Category> {
-    if (!/^[1-9]\d*$/.test(this.args.id))
-      throw new UsageError(`category id must be a positive integer, not "${this.args.id}"`)
     const kick = await this.kick()
     const { data } = await kick.call<Category>('categoriesGet', { params: { category_id: this.args.id } })
     this.summary({

@@ -245,6 +245,23 @@ describe('kick api', () => {
     kick.verify()
   })
 
+  it('--app uses an app token from client credentials, even with KICK_ACCESS_TOKEN set', async () => {
+    auth.stub('POST', '/oauth/token', {
+      json: { access_token: 'APP-TOKEN-1f2e3d4c5b6a', token_type: 'Bearer', expires_in: 5184000 },
+    })
+    kick.stub('GET', '/public/v1/drops/claims', ok({ claims: [], cursor: null }))
+    const result = await runKick(['api', 'drops/claims', '--app'], {
+      env: { ...env, KICK_CLIENT_ID: 'client-1', KICK_CLIENT_SECRET: 'shh' },
+    })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({ data: { claims: [], cursor: null }, message: 'OK' })
+    expect(auth.requests[0]!.form?.get('grant_type')).toBe('client_credentials')
+    expect(kick.requests[0]!.headers.authorization).toBe('Bearer APP-TOKEN-1f2e3d4c5b6a')
+    expect(result.stderr).not.toContain('APP-TOKEN-1f2e3d4c5b6a')
+    kick.verify()
+    auth.verify()
+  })
+
   it.each([
     [['https://evil.example/public/v1/users'], 'PATH is a path such as /public/v1/users, not a URL'],
     [['users', '-X', 'FETCH'], 'unknown method FETCH'],

@@ -92,7 +92,7 @@ describe('kick categories, kicks leaderboard, public-key', () => {
   it('categories get refuses an id that is not a number', async () => {
     const result = await runKick(['categories', 'get', 'abc'], { env })
     expect(result.code).toBe(2)
-    expect(result.stderr).toBe('Error: category id must be a positive integer, not "abc"\n')
+    expect(result.stderr).toBe('Error: Expected an integer but received: abc\n')
     expect(kick.requests).toHaveLength(0)
   })
 
