@@ -20,6 +20,12 @@ export interface RunOptions {
   input?: string
   timeoutMs?: number
   cwd?: string
+  /**
+   * Run on a pseudo-terminal through util-linux `script`, as a person at a terminal: text output, prompts
+   * asked (`input` answers them). `stdout` is then the terminal's transcript (stdout and stderr mixed, LF
+   * line ends) and `stderr` is empty.
+   */
+  terminal?: boolean
 }
 
 /** A fresh HOME/XDG tree, so a test never reads or writes the developer's own config or keychain file. */
@@ -58,11 +64,18 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 /** Spawns the real binary as a user runs it, stdout a pipe (not a terminal). */
 export function runKick(args: string[], options: RunOptions = {}): Promise<KickResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: baseEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    const command = [process.execPath, BIN, ...args]
+    const child = options.terminal
+      ? spawn('script', ['-qec', command.map(shellQuote).join(' '), '/dev/null'], {
+          cwd: options.cwd ?? ROOT,
+          env: { ...baseEnv(options.env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
+      : spawn(command[0]!, command.slice(1), {
+          cwd: options.cwd ?? ROOT,
+          env: baseEnv(options.env),
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -78,8 +91,12 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
+      resolve({ code, signal, stdout: options.terminal ? stdout.replace(/\r\n/g, '\n') : stdout, stderr })
     })
     child.stdin.end(options.input ?? '')
   })
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
-import { lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
 
 /** A channel as Kick answers it (REFERENCE §2.2), trimmed to what a test needs to tell them apart. */
 function channel(slug: string, id: number) {
@@ -121,13 +121,7 @@ describe('kick channels get', () => {
     [['--slug', ''], /--slug "" must not be empty/],
     [['--broadcaster-id', '0'], /broadcaster-id/],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['channels', 'get', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toHaveLength(1)
-    expect(result.stderr).toMatch(/^Error: /)
-    expect(result.stderr).toMatch(message)
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['channels', 'get', ...args]), fixture(), message)
   })
 })
 
@@ -192,10 +186,6 @@ describe('kick channels update', () => {
     ],
     [['--tag', ''], 'Error: --tag must not be empty'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['channels', 'update', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([message])
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['channels', 'update', ...args]), fixture(), message)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
 
 const MESSAGE_ID = '5138d04d-68f8-4eca-aa65-93123f6f97fe'
 const sent = { is_sent: true, message_id: MESSAGE_ID }
@@ -87,11 +87,7 @@ describe('kick chat send', () => {
     ],
     [['hi', '--type', 'mod'], 'Error: Expected --type=mod to be one of: user, bot'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['chat', 'send', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([message])
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['chat', 'send', ...args]), fixture(), message)
   })
 })
 
@@ -107,11 +103,10 @@ describe('kick chat delete', () => {
   })
 
   it('rejects an id that is not a UUID with exit 2 before any request', async () => {
-    const result = await kick(['chat', 'delete', '../users'])
-    expect(result.code).toBe(2)
-    expect(lines(result.stderr)).toEqual([
+    expectRejectedBeforeAnyRequest(
+      await kick(['chat', 'delete', '../users']),
+      fixture(),
       'Error: message id "../users" is not a chat message id (a UUID like 5138d04d-68f8-4eca-aa65-93123f6f97fe)',
-    ])
-    expect(fixture().requests).toEqual([])
+    )
   })
 })

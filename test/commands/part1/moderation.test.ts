@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, useFixtureKick } from './harness.js'
 
 describe('kick moderation ban and timeout', () => {
   const { fixture, kick } = useFixtureKick()
@@ -75,12 +75,7 @@ describe('kick moderation ban and timeout', () => {
       /--duration is in minutes, from 1 to 10080 \(7 days\); got 10081/,
     ],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['moderation', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toHaveLength(1)
-    expect(result.stderr).toMatch(message)
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['moderation', ...args]), fixture(), message)
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
-import { lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
 
 const REWARD_ID = '01KCTMJ2X3DXT814CVX8FR9T1D'
 const A = '01KEWZ2RKYZZFGD154K50Y3F8D'
@@ -103,12 +103,7 @@ describe('kick redemptions list', () => {
     [['--reward-id', 'abc'], /--reward-id "abc" is not a Kick id/],
     [['--id', A, '--id', A], /--id 01KEWZ2RKYZZFGD154K50Y3F8D is given twice/],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['redemptions', 'list', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toHaveLength(1)
-    expect(result.stderr).toMatch(message)
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['redemptions', 'list', ...args]), fixture(), message)
   })
 })
 
@@ -163,12 +158,7 @@ describe('kick redemptions accept', () => {
     [[A, 'nope'], /redemption id "nope" is not a Kick id/],
     [[A, A.toLowerCase()], new RegExp(`redemption id ${A.toLowerCase()} is given twice`)],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['redemptions', 'accept', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toHaveLength(1)
-    expect(result.stderr).toMatch(message)
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['redemptions', 'accept', ...args]), fixture(), message)
   })
 })
 

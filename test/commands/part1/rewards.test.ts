@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
 
 const REWARD_ID = '01KBHE78QE4HZY1617DK5FC7YD'
 const reward = {
@@ -93,11 +93,7 @@ describe('kick rewards create', () => {
       'Error: --background-color must be a hex colour like #00e701 (got "green")',
     ],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['rewards', 'create', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([message])
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['rewards', 'create', ...args]), fixture(), message)
   })
 })
 
@@ -144,11 +140,7 @@ describe('kick rewards update', () => {
     ],
     [[REWARD_ID, '--cost', '-3'], 'Error: --cost must be at least 1 (got -3)'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await kick(['rewards', 'update', ...args])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([message])
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['rewards', 'update', ...args]), fixture(), message)
   })
 })
 
@@ -165,11 +157,10 @@ describe('kick rewards delete', () => {
   })
 
   it('rejects an id that is not a ULID with exit 2 before any request', async () => {
-    const result = await kick(['rewards', 'delete', '01KBHE78QE4HZY1617DK5FC7YU'])
-    expect(result.code).toBe(2)
-    expect(lines(result.stderr)).toEqual([
+    expectRejectedBeforeAnyRequest(
+      await kick(['rewards', 'delete', '01KBHE78QE4HZY1617DK5FC7YU']),
+      fixture(),
       'Error: reward id "01KBHE78QE4HZY1617DK5FC7YU" is not a Kick id (26 characters, like 01KBHE78QE4HZY1617DK5FC7YD)',
-    ])
-    expect(fixture().requests).toEqual([])
+    )
   })
 })

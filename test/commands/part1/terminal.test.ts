@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { stripVTControlCharacters } from 'node:util'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKickInTerminal, TOKEN } from './harness.js'
+import { ok } from '../../helpers/fixture-server.js'
+import { useFixtureKick } from './harness.js'
 
 /**
  * The same commands run by a person at a terminal: stdin, stdout and stderr on a pseudo-terminal (util-linux
@@ -13,20 +13,12 @@ import { runKickInTerminal, TOKEN } from './harness.js'
 const hasScript = spawnSync('script', ['--version']).status === 0
 
 describe.skipIf(!hasScript)('in a terminal', () => {
-  let fixture: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    fixture = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: TOKEN, KICK_API_URL: fixture.url }
-  })
-  afterAll(() => fixture.close())
-  beforeEach(() => fixture.reset())
-  afterEach(() => fixture.verify())
+  const { fixture, kickInTerminal } = useFixtureKick()
 
   const REWARD_ID = '01KBHE78QE4HZY1617DK5FC7YD'
 
   it('rewards list prints a table', async () => {
-    fixture.stub(
+    fixture().stub(
       'GET',
       '/public/v1/channels/rewards',
       ok([
@@ -43,7 +35,7 @@ describe.skipIf(!hasScript)('in a terminal', () => {
         },
       ]),
     )
-    const result = await runKickInTerminal(['rewards', 'list'], env)
+    const result = await kickInTerminal(['rewards', 'list'])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(
       [
@@ -58,7 +50,7 @@ describe.skipIf(!hasScript)('in a terminal', () => {
   })
 
   it('channels get shows the channels found, then the error naming the missing slug', async () => {
-    fixture.stub(
+    fixture().stub(
       'GET',
       '/public/v1/channels',
       ok([
@@ -73,7 +65,7 @@ describe.skipIf(!hasScript)('in a terminal', () => {
         },
       ]),
     )
-    const result = await runKickInTerminal(['channels', 'get', '--slug', 'xqc', '--slug', 'nosuch'], env)
+    const result = await kickInTerminal(['channels', 'get', '--slug', 'xqc', '--slug', 'nosuch'])
     expect(result.code).toBe(1)
     expect(result.stdout).toBe(
       [
@@ -89,7 +81,7 @@ describe.skipIf(!hasScript)('in a terminal', () => {
   })
 
   it('redemptions list shows one row per redemption with its reward', async () => {
-    fixture.stub(
+    fixture().stub(
       'GET',
       '/public/v1/channels/rewards/redemptions',
       ok([
@@ -121,7 +113,7 @@ describe.skipIf(!hasScript)('in a terminal', () => {
         },
       ]),
     )
-    const result = await runKickInTerminal(['redemptions', 'list'], env)
+    const result = await kickInTerminal(['redemptions', 'list'])
     expect(result.code).toBe(0)
     const rows = result.stdout.split('\n').filter((line) => line.startsWith('│'))
     expect(rows).toEqual([
@@ -132,17 +124,17 @@ describe.skipIf(!hasScript)('in a terminal', () => {
   })
 
   it('rewards delete asks first; answering no changes nothing and exits 1', async () => {
-    const result = await runKickInTerminal(['rewards', 'delete', REWARD_ID], env, 'n\r')
+    const result = await kickInTerminal(['rewards', 'delete', REWARD_ID], 'n\r')
     const transcript = stripVTControlCharacters(result.stdout)
     expect(transcript).toContain(`Delete reward ${REWARD_ID}? No`)
     expect(transcript.trimEnd().split('\n').at(-1)).toBe('Error: cancelled: nothing was changed')
     expect(result.code).toBe(1)
-    expect(fixture.requests).toEqual([])
+    expect(fixture().requests).toEqual([])
   })
 
   it('rewards delete goes ahead when the answer is yes and prints one line', async () => {
-    fixture.stub('DELETE', `/public/v1/channels/rewards/${REWARD_ID}`, { status: 204 })
-    const result = await runKickInTerminal(['rewards', 'delete', REWARD_ID], env, 'y\r')
+    fixture().stub('DELETE', `/public/v1/channels/rewards/${REWARD_ID}`, { status: 204 })
+    const result = await kickInTerminal(['rewards', 'delete', REWARD_ID], 'y\r')
     const transcript = stripVTControlCharacters(result.stdout)
     expect(transcript).toContain(`Delete reward ${REWARD_ID}? Yes`)
     expect(transcript.trimEnd().split('\n').at(-1)).toBe(`Deleted reward ${REWARD_ID}`)
@@ -150,21 +142,15 @@ describe.skipIf(!hasScript)('in a terminal', () => {
   })
 
   it('--yes skips the question', async () => {
-    fixture.stub('DELETE', '/public/v1/moderation/bans', ok({}))
-    const result = await runKickInTerminal(
-      ['moderation', 'unban', '42', '--broadcaster-id', '668', '--yes'],
-      env,
-    )
+    fixture().stub('DELETE', '/public/v1/moderation/bans', ok({}))
+    const result = await kickInTerminal(['moderation', 'unban', '42', '--broadcaster-id', '668', '--yes'])
     expect(result.stdout).toBe('Unbanned user 42 in channel 668\n')
     expect(result.code).toBe(0)
   })
 
   it('--json still prints JSON', async () => {
-    fixture.stub('POST', '/public/v1/channels/rewards/redemptions/accept', ok([]))
-    const result = await runKickInTerminal(
-      ['redemptions', 'accept', '01KEWZ2RKYZZFGD154K50Y3F8D', '--json'],
-      env,
-    )
+    fixture().stub('POST', '/public/v1/channels/rewards/redemptions/accept', ok([]))
+    const result = await kickInTerminal(['redemptions', 'accept', '01KEWZ2RKYZZFGD154K50Y3F8D', '--json'])
     expect(JSON.parse(result.stdout)).toEqual([])
     expect(result.code).toBe(0)
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { lines, TOKEN, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, TOKEN, useFixtureKick } from './harness.js'
 
 const me = {
   user_id: 721956,
@@ -36,12 +36,7 @@ describe('kick users get', () => {
   })
 
   it('rejects an id that is not a positive integer with exit 2 and no request', async () => {
-    const result = await kick(['users', 'get', '--id', 'abc'])
-    expect(result.code).toBe(2)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toHaveLength(1)
-    expect(result.stderr).toMatch(/^Error: .*abc/)
-    expect(fixture().requests).toEqual([])
+    expectRejectedBeforeAnyRequest(await kick(['users', 'get', '--id', 'abc']), fixture(), /abc/)
   })
 
   it("passes Kick's message on with exit 1 when Kick fails", async () => {
