@@ -21,7 +21,7 @@ export async function appCredentials(session: Session): Promise<AppCredentials> 
     const missing = clientId ? 'client-secret' : 'client-id'
     const env = clientId ? 'KICK_CLIENT_SECRET' : 'KICK_CLIENT_ID'
     throw new UsageError(
-      `no ${missing} for the Kick app: run \`kick config set ${missing}${profileFlag} VALUE\` or set ${env}`,
+      `no ${missing} for the Kick app: run \`kick config set ${missing} VALUE${profileFlag}\` or set ${env}`,
     )
   }
   const { input, password } = await import('@inquirer/prompts')

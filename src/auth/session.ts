@@ -186,7 +186,7 @@ export class Session {
       const missing = clientId ? 'client-secret' : 'client-id'
       throw new AuthError(
         `${endpoint ? `${endpoint.command} needs` : 'this needs'} an app token, which needs the app's ${missing}: ` +
-          `run \`kick config set ${missing}${this.profileFlag()} VALUE\` or set KICK_${missing.toUpperCase().replace('-', '_')}`,
+          `run \`kick config set ${missing} VALUE${this.profileFlag()}\` or set KICK_${missing.toUpperCase().replace('-', '_')}`,
       )
     }
     const store = await this.store()

@@ -1,0 +1,182 @@
+import { createServer, type Server } from 'node:net'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { type MockKick, startMockKick } from '../../src/mock/server.js'
+import { isolatedHome } from '../helpers/run-kick.js'
+import { AuthWorld, CLIENT_ID, CLIENT_SECRET, freePort, keychainClear, startKick } from './harness.js'
+
+describe('kick login', () => {
+  let mock: MockKick
+  let world: AuthWorld
+
+  beforeAll(async () => {
+    // the mock signs webhooks with the dev key it keeps in the config dir: never the developer's own
+    process.env.XDG_CONFIG_HOME = isolatedHome().XDG_CONFIG_HOME
+    mock = await startMockKick({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
+  })
+  afterAll(() => mock.close())
+  beforeEach(async (context) => {
+    world = new AuthWorld(mock, await freePort())
+    context.onTestFinished(() => keychainClear(world.profile))
+  })
+
+  const issuedUserTokens = () =>
+    [...mock.state.tokens.access.values()].filter((token) => token.kind === 'user')
+
+  it('logs in through the browser with PKCE, stores the pair and names the user', async () => {
+    const result = await world.login('user:read,chat:write')
+    expect(result.stderr).not.toMatch(/Error/)
+    expect(result.code).toBe(0)
+    const printed = JSON.parse(result.stdout)
+    expect(printed).toMatchObject({
+      profile: world.profile,
+      user_id: 100001,
+      name: mock.state.user(100001)!.name,
+      scopes: ['user:read', 'chat:write'],
+    })
+
+    // the browser got one authorize URL, also printed on stderr
+    const [url] = world.browserUrls()
+    expect(world.browserUrls()).toHaveLength(1)
+    expect(result.stderr).toContain(url!.href)
+    expect(url!.origin + url!.pathname).toBe(`${mock.url}/oauth/authorize`)
+    const query = url!.searchParams
+    expect(query.get('client_id')).toBe(CLIENT_ID)
+    expect(query.get('response_type')).toBe('code')
+    expect(query.get('redirect_uri')).toBe(`http://localhost:${world.port}/callback`)
+    expect(query.get('scope')).toBe('user:read chat:write')
+    expect(query.get('code_challenge_method')).toBe('S256')
+    expect(query.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(query.get('state')!.length).toBeGreaterThanOrEqual(32)
+    expect(query.has('redirect')).toBe(false)
+
+    // exactly one code, used once, with the challenge from the URL; one user token issued
+    const codes = [...mock.state.tokens.codes.values()].filter(
+      (code) => code.codeChallenge === query.get('code_challenge'),
+    )
+    expect(codes).toHaveLength(1)
+    expect(codes[0]!.used).toBe(true)
+    const issued = issuedUserTokens().filter((token) => token.refreshToken === codes[0]!.issuedRefreshToken)
+    expect(issued).toHaveLength(1)
+
+    // later commands use the stored token
+    const token = await world.kick(['auth', 'token'])
+    expect(token).toMatchObject({ code: 0, stderr: '', stdout: `${issued[0]!.value}\n` })
+    const users = await world.kick(['users', 'get'])
+    expect(users.code).toBe(0)
+    expect(JSON.parse(users.stdout)[0].user_id).toBe(100001)
+  })
+
+  it('gives a 127.0.0.1 redirect URI the sacrificial redirect parameter before redirect_uri', async () => {
+    const result = await world.login('user:read', {
+      KICK_REDIRECT_URI: `http://127.0.0.1:${world.port}/callback`,
+    })
+    expect(result.code).toBe(0)
+    const href = world.browserUrls()[0]!.href
+    const sacrificial = href.indexOf('redirect=127.0.0.1&')
+    expect(sacrificial).toBeGreaterThan(0)
+    expect(href.indexOf('redirect_uri=')).toBeGreaterThan(sacrificial)
+  })
+
+  it('refuses a callback with a forged state and exchanges nothing', async () => {
+    const before = issuedUserTokens().length
+    const result = await world.login('user:read', { BROWSER_MODE: 'forge' })
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      'Error: the login callback carried the wrong state (a forged or stale login link); nothing was exchanged: ' +
+        'run `kick login` again',
+    )
+    const challenge = world.browserUrls()[0]!.searchParams.get('code_challenge')
+    const code = [...mock.state.tokens.codes.values()].find((entry) => entry.codeChallenge === challenge)
+    expect(code?.used).toBe(false)
+    expect(issuedUserTokens()).toHaveLength(before)
+  })
+
+  it('reports an error=access_denied callback as such, exit 4', async () => {
+    const result = await world.login('user:read', { BROWSER_MODE: 'deny' })
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(
+      'Error: Kick did not log you in: access_denied (The user denied the request): run `kick login` to try again',
+    )
+  })
+
+  it('gives up after --timeout when no callback comes', async () => {
+    const result = await world.kick(['login', '--scopes', 'user:read', '--timeout', '1s'], {
+      BROWSER_MODE: 'none',
+    })
+    expect(result.code, JSON.stringify(result)).toBe(4)
+    expect(result.stderr).toContain(
+      'Error: no login callback within 1 s: run `kick login` again (--timeout to wait longer)',
+    )
+  })
+
+  it('fails clearly, exit 1, when the redirect port is in use', async () => {
+    const squatter: Server = createServer()
+    await new Promise<void>((resolve) => squatter.listen(world.port, '127.0.0.1', resolve))
+    try {
+      const result = await world.login('user:read')
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(
+        `Error: port ${world.port} of the redirect URI http://localhost:${world.port}/callback is in use on 127.0.0.1`,
+      )
+      expect(world.browserUrls()).toHaveLength(0)
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve))
+    }
+  })
+
+  it('with --no-browser takes the redirected URL pasted on stdin', async () => {
+    const kick = startKick(['login', '--scopes', 'user:read', '--no-browser'], world.env())
+    const [authorize] = await kick.stderrMatching(/http:\S+\/oauth\/authorize\?\S+/)
+    // the user approves in a browser elsewhere and copies the address it landed on
+    const answer = await fetch(authorize!, { redirect: 'manual' })
+    const landed = answer.headers.get('location')!
+    expect(landed).toMatch(new RegExp(`^http://localhost:${world.port}/callback\\?code=`))
+    kick.child.stdin.write('not a url\n')
+    kick.child.stdin.write(`${landed}\n`)
+    const result = await kick.exited
+    expect(result.stderr).toContain('Warning: that is not the URL Kick redirected to')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ user_id: 100001, scopes: ['user:read'] })
+    expect(world.browserUrls()).toHaveLength(0)
+  })
+
+  it('validates scopes and asks for none without a terminal (exit 2)', async () => {
+    const none = await world.kick(['login'])
+    expect(none.code).toBe(2)
+    expect(none.stderr.trim()).toBe(
+      'Error: which scopes? pass --scopes a,b or --all-scopes (no prompt without a terminal)',
+    )
+    const unknown = await world.kick(['login', '--scopes', 'user:read,chat:shout'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('Error: unknown scope chat:shout')
+    expect(world.browserUrls()).toHaveLength(0)
+  })
+
+  it('needs the client id and secret without a terminal (exit 2), and takes them from config', async () => {
+    const noId = await world.login('user:read', { KICK_CLIENT_ID: undefined })
+    expect(noId.code).toBe(2)
+    expect(noId.stderr.trim()).toBe(
+      `Error: no client-id for the Kick app: run \`kick config set client-id VALUE --profile ${world.profile}\` or set KICK_CLIENT_ID`,
+    )
+    const noSecret = await world.login('user:read', { KICK_CLIENT_SECRET: undefined })
+    expect(noSecret.code).toBe(2)
+    expect(noSecret.stderr).toContain('Error: no client-secret for the Kick app')
+
+    const env = { KICK_CLIENT_ID: undefined, KICK_CLIENT_SECRET: undefined }
+    expect((await world.kick(['config', 'set', 'client-id', CLIENT_ID], env)).code).toBe(0)
+    expect((await world.kick(['config', 'set', 'client-secret', '-'], env, CLIENT_SECRET)).code).toBe(0)
+    const result = await world.login('user:read', env)
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout).user_id).toBe(100001)
+  })
+
+  it('--all-scopes asks for all 11 scopes', async () => {
+    const result = await world.kick(['login', '--all-scopes'])
+    expect(result.code).toBe(0)
+    expect(world.browserUrls()[0]!.searchParams.get('scope')!.split(' ')).toHaveLength(11)
+    expect(JSON.parse(result.stdout).scopes).toHaveLength(11)
+  })
+})
