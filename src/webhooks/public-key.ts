@@ -170,8 +170,9 @@ export async function fetchKickKey(apiUrl: string): Promise<{ pem: string; key: 
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     })
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
-    throw new Error(`could not fetch the webhook public key from ${url} (${cause})`)
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause
+    const why = cause?.code ?? cause?.message ?? (error as Error).message
+    throw new Error(`could not fetch the webhook public key from ${url} (${why})`)
   }
   const text = await response.text()
   if (!response.ok) throw new Error(`${url} answered ${response.status} for the webhook public key`)

@@ -1,0 +1,169 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { EVENT_HEADERS, eventTimestamp, samplePayload, ulid } from '../../src/kick/events.js'
+import { signDelivery } from '../../src/webhooks/signature.js'
+import { BIN, ROOT, baseEnv } from '../helpers/run-kick.js'
+
+export interface TestKey {
+  privateKey: KeyObject
+  publicKey: KeyObject
+  /** a PEM file of the public key, for --public-key-file */
+  pemFile: string
+}
+
+/** A fresh RSA-2048 pair, its public half written to a temp file. */
+export function freshKey(): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pemFile = join(mkdtempSync(join(tmpdir(), 'kick-key-')), 'public.pem')
+  writeFileSync(pemFile, publicKey.export({ type: 'spki', format: 'pem' }) as string)
+  return { privateKey, publicKey, pemFile }
+}
+
+export interface Delivery {
+  id: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** A delivery signed like Kick's, with the six headers; `overrides` change any of them. */
+export function delivery(
+  privateKey: KeyObject,
+  options: { type?: string; body?: string; id?: string; timestamp?: string } = {},
+): Delivery {
+  const type = options.type ?? 'chat.message.sent'
+  const id = options.id ?? ulid()
+  const timestamp = options.timestamp ?? eventTimestamp()
+  const body = options.body ?? JSON.stringify(samplePayload(type as 'chat.message.sent'))
+  return {
+    id,
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      [EVENT_HEADERS.messageId]: id,
+      [EVENT_HEADERS.subscriptionId]: ulid(),
+      [EVENT_HEADERS.signature]: signDelivery(privateKey, id, timestamp, body),
+      [EVENT_HEADERS.timestamp]: timestamp,
+      [EVENT_HEADERS.type]: type,
+      [EVENT_HEADERS.version]: '1',
+    },
+  }
+}
+
+export interface Answer {
+  status: number
+  body: string
+}
+
+/** One POST with node:http (keeps working when the server answers before reading the whole body). */
+export function post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.setTimeout(20_000, () => req.destroy(new Error('request timed out')))
+    req.end(body)
+  })
+}
+
+export const send = (url: string, d: Delivery): Promise<Answer> => post(url, d.headers, d.body)
+
+/** A running `kick listen` (or any long-running kick command) spawned as a user runs it. */
+export interface Running {
+  child: ChildProcessWithoutNullStreams
+  /** the local URL from the banner */
+  url: string
+  stdout(): string
+  stderr(): string
+  /** the JSON lines printed so far */
+  events(): { id: string; type: string; [key: string]: unknown }[]
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Spawns `kick ARGS` and resolves once stderr shows `Listening on URL`; rejects when it exits first or the
+ * banner does not come within the bound.
+ */
+export function startKick(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  bannerTimeoutMs = 20_000,
+): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: baseEnv(env), stdio: 'pipe' })
+  child.stdin.end()
+  let out = ''
+  let err = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  child.stderr.setEncoding('utf8')
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  )
+  const running = {
+    child,
+    url: '',
+    stdout: () => out,
+    stderr: () => err,
+    events: () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; type: string }),
+    exited,
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`no banner within ${bannerTimeoutMs} ms:\n${err}`))
+    }, bannerTimeoutMs)
+    child.stderr.on('data', (chunk: string) => {
+      err += chunk
+      const match = /Listening on (\S+)/.exec(err)
+      if (match && !running.url) {
+        running.url = match[1]!
+        clearTimeout(timer)
+        resolve(running)
+      }
+    })
+    void exited.then(({ code }) => {
+      clearTimeout(timer)
+      if (!running.url) reject(new Error(`kick ${args.join(' ')} exited ${code} before listening:\n${err}`))
+    })
+  })
+}
+
+/** Ends a spawned kick that a test left running (a failing test must not leave processes behind). */
+export async function stopKick(running: Running | undefined): Promise<void> {
+  if (!running || running.child.exitCode !== null || running.child.signalCode !== null) return
+  running.child.kill('SIGKILL')
+  await running.exited
+}
+
+/** Waits until `check` holds, polling; fails after `timeoutMs` with `what`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Runs `jobs` with at most `concurrency` at once, in order of start. */
+export async function pool<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++
+      results[index] = await jobs[index]!()
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return results
+}
