@@ -22,8 +22,7 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
     yes: yesFlag,
   }
 
-  /** Returns the ids it deleted. */
-  async run(): Promise<string[]> {
+  async run(): Promise<{ deleted: string[] }> {
     const given = this.positionals
     if (this.flags.all && given.length) throw new UsageError('pass subscription ids or --all, not both')
     if (!this.flags.all && !given.length) throw new UsageError('pass one or more subscription ids, or --all')
@@ -33,13 +32,13 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
       const { data } = await kick.call<Subscription[]>('eventsList')
       ids = data.map((subscription) => subscription.id)
       if (!ids.length) {
-        this.note('No subscriptions to delete')
-        return []
+        this.done('No subscriptions to delete')
+        return { deleted: [] }
       }
       await this.confirm(`Delete all ${ids.length} webhook subscriptions?`, this.flags.yes)
     }
     await kick.call('eventsUnsubscribe', { query: { id: ids } })
-    this.note(`Deleted ${ids.length} subscription${ids.length === 1 ? '' : 's'}`)
-    return ids
+    this.done(`Deleted ${ids.length} subscription${ids.length === 1 ? '' : 's'}`)
+    return { deleted: ids }
   }
 }

@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { BIN, baseEnv, runKick } from '../../helpers/run-kick.js'
+import { runKick } from '../../helpers/run-kick.js'
 
 /** How the client fails, retries, traces and picks its server, seen from outside: the real binary. */
 describe('kick client behaviour', () => {
@@ -183,32 +182,6 @@ describe('kick client behaviour', () => {
     kick.verify()
   })
 
-  // util-linux `script` gives the binary a real terminal, so this shows colour is on there and NO_COLOR turns it off.
-  it.skipIf(!existsSync('/usr/bin/script'))('colour in a terminal, none with NO_COLOR', async () => {
-    const inTerminal = (noColor: string | undefined) =>
-      new Promise<string>((resolve, reject) => {
-        const command = [process.execPath, BIN, 'categories', 'search', 'x'].map(shellQuote).join(' ')
-        execFile(
-          '/usr/bin/script',
-          ['-qec', command, '/dev/null'],
-          { env: baseEnv({ ...env, NO_COLOR: noColor }), timeout: 20_000 },
-          (error, stdout) => (error ? reject(error) : resolve(stdout)),
-        )
-      })
-    kick.stub(
-      'GET',
-      '/public/v1/categories',
-      ok([{ id: 1, name: 'x', thumbnail: '' }]),
-      ok([{ id: 1, name: 'x', thumbnail: '' }]),
-    )
-    const coloured = await inTerminal(undefined)
-    const plain = await inTerminal('1')
-    expect(coloured).toContain('\u001B[33mWarning:\u001B[0m')
-    expect(plain).toContain('Warning: GET /public/v1/categories')
-    expect(plain).not.toContain('\u001B[')
-    kick.verify()
-  })
-
   it("KICK_PROFILE and --profile pick the profile's api-url from the config file", async () => {
     const other = await FixtureServer.start()
     try {
@@ -276,8 +249,4 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`
 }

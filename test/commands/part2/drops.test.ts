@@ -82,7 +82,7 @@ describe('kick drops claims', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     const expected = pairs.map(([claim_id, external_status]) => ({ claim_id, external_status }))
-    expect(JSON.parse(result.stdout)).toEqual(expected)
+    expect(JSON.parse(result.stdout)).toEqual({ updated: expected })
     expect(kick.requests.map((request) => request.json)).toEqual([
       { claims: expected.slice(0, 100) },
       { claims: expected.slice(100, 200) },

@@ -22,16 +22,12 @@ export default class DropsClaimsUpdate extends KickCommand<typeof DropsClaimsUpd
     claim: Args.string({ description: 'CLAIM_ID=STATUS (one or more)', required: true }),
   }
 
-  /** Returns the updates it sent (Kick answers 204 with no body). */
-  async run(): Promise<ClaimUpdate[]> {
+  async run(): Promise<{ updated: ClaimUpdate[] }> {
     const claims = this.positionals.map(parseClaimUpdate)
     const kick = await this.kick()
     await kick.call('dropsClaimsUpdate', { body: { claims } })
-    await this.table(claims, [
-      { header: 'CLAIM ID', get: (claim) => claim.claim_id },
-      { header: 'STATUS', get: (claim) => claim.external_status },
-    ])
-    return claims
+    this.done(`Updated ${claims.length} claim${claims.length === 1 ? '' : 's'}`)
+    return { updated: claims }
   }
 }
 
