@@ -386,3 +386,24 @@ function addChannel(state: MockState, seed: SeedChannel, now: number): void {
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
+
+/** Reads and checks a `--seed` file; a problem is a usage error naming the file. */
+export async function loadSeedFile(file: string): Promise<SeedData> {
+  const { readFile } = await import('node:fs/promises')
+  const { UsageError } = await import('../errors.js')
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(
+      `cannot read seed file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    )
+  }
+  try {
+    return parseSeed(JSON.parse(text))
+  } catch (error) {
+    throw new UsageError(
+      `${file}: ${error instanceof SyntaxError ? `not valid JSON (${error.message})` : (error as Error).message}`,
+    )
+  }
+}

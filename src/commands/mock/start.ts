@@ -1,0 +1,114 @@
+import { Flags } from '@oclif/core'
+
+import { KickCommand } from '../../base-command.js'
+import { KickError, UsageError } from '../../errors.js'
+
+export const DEFAULT_MOCK_PORT = 8787
+
+export default class MockStart extends KickCommand<typeof MockStart> {
+  static summary = 'Run a local Kick: every API endpoint and the OAuth server on one port, in memory'
+  static description = `Seeded with users, channels, categories, livestreams, rewards, redemptions and drops claims; \
+checks tokens and scopes like Kick, keeps state until it stops, and delivers webhook events signed with the local \
+development key to --webhook-url for the events subscribed through the API (POST /mock/trigger/EVENT fires any \
+event, subscribed or not). /oauth/authorize approves at once as the first seeded user (mockstreamer, 100001). \
+POST /mock/tokens issues a token without the browser dance: {"kind":"user"|"app","scopes":[...]}.
+
+stdout gets only the two export lines; the request log goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it.`
+
+  static enableJsonFlag = false
+  static handlesSignals = true
+
+  static examples = [
+    '<%= config.bin %> mock start',
+    '<%= config.bin %> mock start --port 0 > mock.env &   # then: . ./mock.env',
+    '<%= config.bin %> mock start --webhook-url http://127.0.0.1:3000/webhooks/kick --rate-limit 60',
+    '<%= config.bin %> mock start --seed users.json --client-id my-app --client-secret s3cret',
+  ]
+
+  static flags = {
+    port: Flags.integer({
+      description: `port to listen on (0: a free one)`,
+      min: 0,
+      max: 65535,
+      default: DEFAULT_MOCK_PORT,
+    }),
+    host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    'webhook-url': Flags.string({ description: 'where signed webhook events are POSTed' }),
+    seed: Flags.string({
+      description: 'JSON file of extra users and channels: {"users":[{user_id,name,...}],"channels":[...]}',
+    }),
+    'client-id': Flags.string({ description: 'accept only this client id (default: any)' }),
+    'client-secret': Flags.string({ description: 'accept only this client secret (default: any)' }),
+    'rate-limit': Flags.integer({
+      description: 'requests per minute, then 429 with Retry-After (default: no limit)',
+      min: 1,
+    }),
+    'rate-limit-window': Flags.integer({
+      description: 'the rate limit window in seconds (default 60)',
+      min: 1,
+      dependsOn: ['rate-limit'],
+      hidden: true,
+    }),
+    'access-token-ttl': Flags.integer({
+      description: 'lifetime of user access tokens in seconds (short ones exercise refresh)',
+      min: 1,
+      default: 7200,
+    }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = this
+    const webhookUrl = flags['webhook-url']
+    if (webhookUrl !== undefined && !/^https?:\/\/[^/]/.test(webhookUrl)) {
+      throw new UsageError(`--webhook-url must be an http(s) URL, got "${webhookUrl}"`)
+    }
+    const { startMockKick } = await import('../../mock/server.js')
+    const { loadSeedFile } = await import('../../mock/seed.js')
+    const seed = flags.seed ? await loadSeedFile(flags.seed) : undefined
+
+    let mock: Awaited<ReturnType<typeof startMockKick>>
+    try {
+      mock = await startMockKick({
+        port: flags.port,
+        host: flags.host,
+        webhookUrl,
+        seed,
+        clientId: flags['client-id'],
+        clientSecret: flags['client-secret'],
+        rateLimit: flags['rate-limit'],
+        rateLimitWindow: flags['rate-limit-window'],
+        accessTokenTtl: flags['access-token-ttl'],
+        log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+      })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EADDRINUSE')
+        throw new KickError(`port ${flags.port} is in use on ${flags.host}: pass --port 0 for a free one`)
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+        throw new UsageError(`cannot listen on ${flags.host}: not an address of this machine`)
+      throw error
+    }
+
+    // listening for the signals before the URL is out: a script may send one as soon as it reads it
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
+    const me = mock.state.user(mock.state.loginUserId)
+    this.note(
+      [
+        `kick mock: a local Kick on ${mock.url} (API and OAuth)`,
+        `  logs in as ${me?.name} (${me?.user_id}); webhooks ${webhookUrl ? `→ ${webhookUrl}` : 'off (no --webhook-url)'}` +
+          (flags['rate-limit']
+            ? `; rate limit ${flags['rate-limit']} per ${flags['rate-limit-window'] ?? 60} s`
+            : ''),
+        '  Ctrl-C stops it',
+      ].join('\n'),
+    )
+    process.stdout.write(`export KICK_API_URL=${mock.url}\nexport KICK_AUTH_URL=${mock.url}\n`)
+
+    const signal = await stopped
+    await mock.close()
+    this.note(`kick mock: stopped (${signal})`)
+  }
+}
