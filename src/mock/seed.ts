@@ -289,7 +289,7 @@ export function seedDefaults(state: MockState, now = Date.now()): void {
       redeemer_user_id: redeemer,
       user_input: input,
       status,
-      redeemed_at: new Date(redeemedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      redeemed_at: isoSeconds(redeemedAt),
     })
   })
 
@@ -354,8 +354,6 @@ function addUser(state: MockState, user: SeedUser): void {
   state.users.set(full.user_id, full)
 }
 
-let livestreamIds = 5_000_000
-
 function addChannel(state: MockState, seed: SeedChannel, now: number): void {
   const id = seed.broadcaster_user_id
   const slug = seed.slug ?? state.user(id)?.name.toLowerCase().replace(/_/g, '-') ?? `user${id}`
@@ -374,7 +372,8 @@ function addChannel(state: MockState, seed: SeedChannel, now: number): void {
     started_at: live ? (seed.started_at ?? isoSeconds(now - 600_000)) : ZERO_TIME,
     viewer_count: live ? (seed.viewer_count ?? 0) : 0,
     thumbnail: live ? `https://images.kick.com/video_thumbnails/mock/${slug}/480.webp` : '',
-    livestream_id: ++livestreamIds,
+    // a replaced channel keeps its stream id; a new one takes the next free number
+    livestream_id: state.channels.get(id)?.livestream_id ?? 5_000_001 + state.channels.size,
     stream_url: 'rtmps://fa723fc1b171.global-contribute.live-video.net',
     stream_key: `sk_us-west-2_mock${id}`,
     active_subscribers_count: (id * 13) % 300,

@@ -13,7 +13,13 @@ development key to --webhook-url for the events subscribed through the API (POST
 event, subscribed or not). /oauth/authorize approves at once as the first seeded user (mockstreamer, 100001). \
 POST /mock/tokens issues a token without the browser dance: {"kind":"user"|"app","scopes":[...]}.
 
-stdout gets only the two export lines; the request log goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it.`
+--seed FILE adds users and channels (an existing id is replaced; the first user becomes the one who logs in):
+  {"users": [{"user_id": 42, "name": "ci_bot", "email": "…", "profile_picture": "…", "is_verified": false}],
+   "channels": [{"broadcaster_user_id": 42, "slug": "ci-bot", "stream_title": "CI", "category_id": 15,
+                 "is_live": true, "viewer_count": 10, "language": "en", "custom_tags": ["dev"]}]}
+
+stdout gets only the two export lines (\`kick mock start > mock.env &\` then \`. ./mock.env\`); the request log goes \
+to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
 
   static enableJsonFlag = false
   static handlesSignals = true
