@@ -66,8 +66,11 @@ export class SecretStore {
       return { value, storage: 'keychain' }
     } catch (error) {
       if (!(error instanceof KeychainUnavailable)) throw error
+      const existed = (await readIfExists(file)) !== undefined
       await writeSecretFile(file, value)
-      this.warn(`${error.message}: stored ${DESCRIBE[item]} in ${file} (mode 0600) instead of the keychain`)
+      // Said when a secret lands in a file, not again on every refresh that rewrites it.
+      if (!existed)
+        this.warn(`${error.message}: stored ${DESCRIBE[item]} in ${file} (mode 0600) instead of the keychain`)
       return { value, storage: 'file', file }
     }
   }

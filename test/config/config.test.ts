@@ -1,0 +1,168 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { isolatedHome, runKick } from '../helpers/run-kick.js'
+import { keychainClear, keychainLookup, keyringAvailable } from '../auth/harness.js'
+
+const keyring = keyringAvailable()
+
+describe('kick config', () => {
+  const profile = `c${process.pid}${Date.now() % 100000}`
+  let home: ReturnType<typeof isolatedHome>
+  let configFile: string
+  beforeEach(() => {
+    home = isolatedHome()
+    configFile = join(home.XDG_CONFIG_HOME, 'kick', 'config.json')
+  })
+  const kick = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
+    runKick(args, {
+      env: { ...home, KICK_PROFILE: profile, KICK_API_URL: undefined, KICK_AUTH_URL: undefined, ...env },
+      input,
+    })
+
+  afterEach(() => keychainClear(profile))
+
+  it('sets, gets, lists and unsets keys per profile, in a 0600 file', async () => {
+    expect((await kick(['config', 'set', 'client-id', '01JCLIENT'])).code).toBe(0)
+    expect((await kick(['config', 'set', 'api-url', 'http://127.0.0.1:3000/'])).code).toBe(0)
+    const setId = await kick(['config', 'set', 'broadcaster-id', '721956'])
+    expect(JSON.parse(setId.stdout)).toEqual({
+      profile,
+      key: 'broadcaster-id',
+      value: '721956',
+      stored_in: 'config.json',
+    })
+    expect(statSync(configFile).mode & 0o777).toBe(0o600)
+    expect(statSync(join(home.XDG_CONFIG_HOME, 'kick')).mode & 0o777).toBe(0o700)
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
+      profiles: {
+        [profile]: {
+          'client-id': '01JCLIENT',
+          'api-url': 'http://127.0.0.1:3000',
+          'broadcaster-id': '721956',
+        },
+      },
+    })
+
+    const get = await kick(['config', 'get', 'api-url'])
+    expect(get).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(get.stdout)).toEqual({ key: 'api-url', value: 'http://127.0.0.1:3000', source: 'file' })
+
+    const list = await kick(['config', 'list'], {
+      KICK_CLIENT_SECRET: undefined,
+      KICK_REDIRECT_URI: 'http://localhost:9999/cb',
+    })
+    expect(JSON.parse(list.stdout)).toEqual([
+      { key: 'client-id', value: '01JCLIENT', source: 'file' },
+      { key: 'client-secret', value: null, source: 'unset' },
+      { key: 'redirect-uri', value: 'http://localhost:9999/cb', source: 'env' },
+      { key: 'broadcaster-id', value: '721956', source: 'file' },
+      { key: 'api-url', value: 'http://127.0.0.1:3000', source: 'file' },
+      { key: 'auth-url', value: 'https://id.kick.com', source: 'default' },
+    ])
+
+    // another profile sees none of it
+    const other = await kick(['config', 'get', 'client-id', '--profile', `${profile}x`])
+    expect(other.code).toBe(1)
+    expect(other.stderr.trim()).toBe('Error: client-id is not set: run `kick config set client-id VALUE`')
+
+    const unset = await kick(['config', 'unset', 'broadcaster-id'])
+    expect(JSON.parse(unset.stdout)).toEqual({ key: 'broadcaster-id', removed: true })
+    expect(JSON.parse(readFileSync(configFile, 'utf8')).profiles[profile]['broadcaster-id']).toBeUndefined()
+    expect((await kick(['config', 'get', 'broadcaster-id'])).code).toBe(1)
+  })
+
+  it('the configured api-url is where requests go', async () => {
+    await kick(['config', 'set', 'api-url', 'http://127.0.0.1:9'])
+    const result = await kick(['users', 'get'], { KICK_ACCESS_TOKEN: 'tok' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('could not reach http://127.0.0.1:9')
+  })
+
+  it('rejects bad keys and values with exit 2 before storing anything', async () => {
+    const cases: [string[], string][] = [
+      [['config', 'set', 'colour', 'red'], 'Expected colour to be one of'],
+      [
+        ['config', 'set', 'api-url', 'not a url'],
+        'Error: api-url must be a URL such as https://example.com, not "not a url"',
+      ],
+      [
+        ['config', 'set', 'auth-url', 'ftp://id.kick.com'],
+        'Error: auth-url must be an http:// or https:// URL',
+      ],
+      [
+        ['config', 'set', 'broadcaster-id', '12x'],
+        'Error: broadcaster-id must be a positive integer (a Kick user id), not "12x"',
+      ],
+      [['config', 'set', 'broadcaster-id', '-4'], 'Error: broadcaster-id must be a positive integer'],
+      [
+        ['config', 'set', 'redirect-uri', 'https://example.com/cb'],
+        'Error: redirect-uri must be an http:// loopback URL',
+      ],
+      [['config', 'set', 'client-id'], 'Error: missing VALUE: kick config set client-id VALUE'],
+    ]
+    for (const [args, message] of cases) {
+      const result = await kick(args)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toContain(message)
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    }
+    expect(() => statSync(configFile)).toThrow()
+  })
+
+  it('keeps client-secret out of config.json, in the keychain or the 0600 fallback, never printed', async () => {
+    const secret = 'very-secret-value-42'
+    const set = await kick(['config', 'set', 'client-secret', '-'], {}, `${secret}\n`)
+    expect(set.code, set.stderr).toBe(0)
+    expect(set.stdout).not.toContain(secret)
+    const stored = JSON.parse(set.stdout)
+    expect(stored.value).toBe('(hidden)')
+    if (keyring) {
+      expect(stored.stored_in).toBe('keychain')
+      expect(keychainLookup(profile, 'client-secret')).toBe(secret)
+    }
+    await kick(['config', 'set', 'client-id', 'abc'])
+    const files = walk(home.HOME).filter((file) => readFileSync(file, 'utf8').includes(secret))
+    if (keyring) expect(files).toEqual([])
+    expect(readFileSync(configFile, 'utf8')).not.toContain(secret)
+
+    const get = await kick(['config', 'get', 'client-secret'])
+    expect(get.stdout).not.toContain(secret)
+    expect(JSON.parse(get.stdout)).toEqual({
+      key: 'client-secret',
+      value: '(hidden)',
+      source: keyring ? 'keychain' : 'secret-file',
+    })
+    expect((await kick(['config', 'list'])).stdout).not.toContain(secret)
+
+    const unset = await kick(['config', 'unset', 'client-secret'])
+    expect(JSON.parse(unset.stdout)).toEqual({ key: 'client-secret', removed: true })
+    expect(keychainLookup(profile, 'client-secret')).toBeUndefined()
+  })
+
+  it('stores client-secret in a 0600 file with a warning when no keychain answers', async () => {
+    const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+    const result = await kick(['config', 'set', 'client-secret', 's3cret'], env)
+    const file = join(home.XDG_CONFIG_HOME, 'kick', 'credentials', `${profile}.client-secret`)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain(
+      `: stored the client secret in ${file} (mode 0600) instead of the keychain`,
+    )
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(file, 'utf8')).toBe('s3cret')
+    expect(JSON.parse((await kick(['config', 'get', 'client-secret'], env)).stdout).source).toBe(
+      'secret-file',
+    )
+    expect(JSON.parse((await kick(['config', 'unset', 'client-secret'], env)).stdout).removed).toBe(true)
+    expect(() => statSync(file)).toThrow()
+  })
+})
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    return entry.isDirectory() ? walk(path) : entry.isFile() ? [path] : []
+  })
+}
