@@ -282,5 +282,8 @@ async function saveDelivery(
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([work, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())])
+  return Promise.race([
+    work,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref()),
+  ])
 }

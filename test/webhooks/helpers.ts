@@ -88,7 +88,7 @@ export interface Running {
 }
 
 /**
- * Spawns `kick ARGS` and resolves once stderr shows `Listening on URL`; rejects when it exits first or the
+ * Spawns `kick ARGS` and resolves once stderr shows the whole banner (`Listening on URL` … `Ctrl-C`); rejects when it exits first or the
  * banner does not come within the bound.
  */
 export function startKick(
@@ -124,7 +124,8 @@ export function startKick(
     }, bannerTimeoutMs)
     child.stderr.on('data', (chunk: string) => {
       err += chunk
-      const match = /Listening on (\S+)/.exec(err)
+      // the banner's last line says how it stops
+      const match = /Listening on (\S+)[^]*\n(Ctrl-C to stop|Stopping after)/.exec(err)
       if (match && !running.url) {
         running.url = match[1]!
         clearTimeout(timer)

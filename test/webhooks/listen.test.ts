@@ -7,7 +7,18 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { EVENT_HEADERS, EVENT_TYPES, samplePayload } from '../../src/kick/events.js'
 import { runKick } from '../helpers/run-kick.js'
-import { type Answer, delivery, freshKey, pool, post, type Running, send, startKick, stopKick, until } from './helpers.js'
+import {
+  type Answer,
+  delivery,
+  freshKey,
+  pool,
+  post,
+  type Running,
+  send,
+  startKick,
+  stopKick,
+  until,
+} from './helpers.js'
 
 const key = freshKey()
 let running: Running | undefined
@@ -26,7 +37,10 @@ describe('kick listen', () => {
   it('prints every event of 32 concurrent senders exactly once, and repeats only answer 200', async () => {
     const kick = await listen()
     const deliveries = Array.from({ length: 500 }, (_, i) =>
-      delivery(key.privateKey, { type: EVENT_TYPES[i % EVENT_TYPES.length], body: JSON.stringify(samplePayload(EVENT_TYPES[i % EVENT_TYPES.length]!)) }),
+      delivery(key.privateKey, {
+        type: EVENT_TYPES[i % EVENT_TYPES.length],
+        body: JSON.stringify(samplePayload(EVENT_TYPES[i % EVENT_TYPES.length]!)),
+      }),
     )
     // every tenth delivery is sent twice, as Kick's at-least-once delivery may
     const sends = [...deliveries, ...deliveries.filter((_, i) => i % 10 === 0)]
@@ -59,14 +73,22 @@ describe('kick listen', () => {
     const kick = await listen(['--max-age', '5m'])
     const good = delivery(key.privateKey)
     const forged = delivery(freshKey().privateKey)
-    const stale = delivery(key.privateKey, { timestamp: new Date(Date.now() - 6 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z') })
+    const stale = delivery(key.privateKey, {
+      timestamp: new Date(Date.now() - 6 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    })
     const missing = delivery(key.privateKey)
     delete missing.headers[EVENT_HEADERS.subscriptionId]
     const huge = delivery(key.privateKey, { body: JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }) })
 
-    expect(await send(kick.url, forged)).toEqual({ status: 401, body: '{"error":"signature does not match"}' })
+    expect(await send(kick.url, forged)).toEqual({
+      status: 401,
+      body: '{"error":"signature does not match"}',
+    })
     expect((await send(kick.url, stale)).status).toBe(401)
-    expect(await send(kick.url, missing)).toEqual({ status: 400, body: '{"error":"missing header Kick-Event-Subscription-Id"}' })
+    expect(await send(kick.url, missing)).toEqual({
+      status: 400,
+      body: '{"error":"missing header Kick-Event-Subscription-Id"}',
+    })
     expect((await send(kick.url, huge)).status).toBe(413)
     expect((await post(`${kick.url}other`, good.headers, good.body)).status).toBe(404)
     expect((await send(kick.url, good)).status).toBe(200)
@@ -74,7 +96,10 @@ describe('kick listen', () => {
     expect((await kick.exited).code).toBe(0)
 
     expect(kick.events().map((event) => event.id)).toEqual([good.id])
-    const rejected = kick.stderr().split('\n').filter((line) => line.startsWith('rejected'))
+    const rejected = kick
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('rejected'))
     expect(rejected).toEqual([
       `rejected 401 POST / from 127.0.0.1 (${forged.id}): signature does not match`,
       `rejected 401 POST / from 127.0.0.1 (${stale.id}): timestamp ${stale.headers[EVENT_HEADERS.timestamp]} is older than 5m (replay)`,
@@ -104,7 +129,10 @@ describe('kick listen', () => {
     const follow = delivery(key.privateKey, { type: 'channel.followed' })
     expect(await send(kick.url, chat)).toEqual({ status: 200, body: JSON.stringify({ ignored: chat.id }) })
     expect(await send(kick.url, gift)).toEqual({ status: 200, body: JSON.stringify({ accepted: gift.id }) })
-    expect(await send(kick.url, follow)).toEqual({ status: 200, body: JSON.stringify({ accepted: follow.id }) })
+    expect(await send(kick.url, follow)).toEqual({
+      status: 200,
+      body: JSON.stringify({ accepted: follow.id }),
+    })
     expect((await kick.exited).code).toBe(0)
     expect(kick.events().map((event) => [event.type, event.id])).toEqual([
       ['kicks.gifted', gift.id],
@@ -146,20 +174,49 @@ describe('kick listen', () => {
     const tampered = join(dir, 'tampered.json')
     writeFileSync(tampered, JSON.stringify({ ...saved, body: saved.body.replace('héllo', 'hello') }))
     const invalid = await runKick(['webhook', 'verify', '--file', tampered, '--public-key-file', key.pemFile])
-    expect(invalid).toMatchObject({ code: 1, stdout: '', stderr: 'Error: invalid delivery: signature does not match\n' })
+    expect(invalid).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: invalid delivery: signature does not match\n',
+    })
 
     const stale = join(dir, 'stale.json')
     const staleDelivery = delivery(key.privateKey, { timestamp: '2025-04-01T07:56:19Z' })
     writeFileSync(stale, JSON.stringify({ headers: staleDelivery.headers, body: staleDelivery.body }))
-    const staleResult = await runKick(['webhook', 'verify', '--file', stale, '--public-key-file', key.pemFile, '--max-age', '10m'])
+    const staleResult = await runKick([
+      'webhook',
+      'verify',
+      '--file',
+      stale,
+      '--public-key-file',
+      key.pemFile,
+      '--max-age',
+      '10m',
+    ])
     expect(staleResult.code).toBe(1)
-    expect(staleResult.stderr).toBe('Error: invalid delivery: timestamp 2025-04-01T07:56:19Z is older than 10m (replay)\n')
-    expect((await runKick(['webhook', 'verify', '--file', stale, '--public-key-file', key.pemFile])).code).toBe(0)
+    expect(staleResult.stderr).toBe(
+      'Error: invalid delivery: timestamp 2025-04-01T07:56:19Z is older than 10m (replay)\n',
+    )
+    expect(
+      (await runKick(['webhook', 'verify', '--file', stale, '--public-key-file', key.pemFile])).code,
+    ).toBe(0)
 
-    writeFileSync(tampered, JSON.stringify({ headers: saved.headers, body: JSON.parse(saved.body) as unknown }))
-    const objectBody = await runKick(['webhook', 'verify', '--file', tampered, '--public-key-file', key.pemFile])
+    writeFileSync(
+      tampered,
+      JSON.stringify({ headers: saved.headers, body: JSON.parse(saved.body) as unknown }),
+    )
+    const objectBody = await runKick([
+      'webhook',
+      'verify',
+      '--file',
+      tampered,
+      '--public-key-file',
+      key.pemFile,
+    ])
     expect(objectBody.code).toBe(2)
-    expect(objectBody.stderr).toBe(`Error: ${tampered}: "body" must be the raw body as a string, exactly as received\n`)
+    expect(objectBody.stderr).toBe(
+      `Error: ${tampered}: "body" must be the raw body as a string, exactly as received\n`,
+    )
   })
 
   describe('--forward-to', () => {
@@ -188,14 +245,19 @@ describe('kick listen', () => {
 
       const kick = await listen(['--forward-to', appUrl])
       const deliveries = Array.from({ length: 5 }, () =>
-        delivery(key.privateKey, { body: JSON.stringify({ ...samplePayload('chat.message.sent'), content: 'ünïcode ✓' }) }),
+        delivery(key.privateKey, {
+          body: JSON.stringify({ ...samplePayload('chat.message.sent'), content: 'ünïcode ✓' }),
+        }),
       )
       const answers: Answer[] = []
       for (const d of deliveries) answers.push(await send(kick.url, d))
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200])
       expect(kick.events().map((event) => event.id)).toEqual(deliveries.map((d) => d.id))
       release()
-      await until(() => (kick.stderr().match(/^forward .* 202 Accepted$/gm) ?? []).length === 5, 'five forward reports')
+      await until(
+        () => (kick.stderr().match(/^forward .* 202 Accepted$/gm) ?? []).length === 5,
+        'five forward reports',
+      )
       kick.child.kill('SIGINT')
       expect((await kick.exited).code).toBe(0)
 
@@ -218,7 +280,8 @@ describe('kick listen', () => {
       for (const d of deliveries) expect((await send(kick.url, d)).status).toBe(200)
       expect((await kick.exited).code).toBe(0)
       expect(kick.events().map((event) => event.id)).toEqual(deliveries.map((d) => d.id))
-      for (const d of deliveries) expect(kick.stderr()).toContain(`forward ${d.id} → ${appUrl} failed: ECONNREFUSED`)
+      for (const d of deliveries)
+        expect(kick.stderr()).toContain(`forward ${d.id} → ${appUrl} failed: ECONNREFUSED`)
     })
   })
 
@@ -264,7 +327,12 @@ describe('kick listen', () => {
     await until(() => kick.events().length === 60, '60 events')
     kick.child.kill('SIGINT')
     expect((await kick.exited).code).toBe(0)
-    expect(kick.events().map((event) => event.id).sort()).toEqual(deliveries.map((d) => d.id).sort())
+    expect(
+      kick
+        .events()
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual(deliveries.map((d) => d.id).sort())
   })
 
   it('rejects bad flags with exit 2 before listening', async () => {
@@ -274,8 +342,14 @@ describe('kick listen', () => {
       [['--path', 'hook'], 'Error: --path hook: must start with /'],
       [['--forward-to', 'localhost:3000'], 'Error: --forward-to localhost:3000: expected an http(s) URL'],
       [['--tunnel', 'ngrok'], 'Error: --tunnel ngrok needs NGROK_AUTHTOKEN'],
-      [['--demo', '--subscribe', 'chat.message.sent'], 'Error: --demo runs its own Kick: leave out --subscribe'],
-      [['--public-url', 'https://x.example', '--tunnel', 'localtunnel'], 'Error: --public-url is for a tunnel you run yourself'],
+      [
+        ['--demo', '--subscribe', 'chat.message.sent'],
+        'Error: --demo runs its own Kick: leave out --subscribe',
+      ],
+      [
+        ['--public-url', 'https://x.example', '--tunnel', 'localtunnel'],
+        'Error: --public-url is for a tunnel you run yourself',
+      ],
     ]
     for (const [args, message] of cases) {
       const result = await runKick(['listen', ...args], { env: { NGROK_AUTHTOKEN: undefined } })

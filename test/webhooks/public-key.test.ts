@@ -94,14 +94,22 @@ describe('public key resolution', () => {
 
     const forged = delivery(freshKey().privateKey)
     const rejected = await keys.verify(forged.headers, Buffer.from(forged.body))
-    expect(rejected).toMatchObject({ ok: false, rejection: { status: 401, reason: 'signature does not match' } })
+    expect(rejected).toMatchObject({
+      ok: false,
+      rejection: { status: 401, reason: 'signature does not match' },
+    })
     expect(kick.requests).toHaveLength(2)
     kick.verify()
   })
 
   it('uses --public-key-file alone (nothing fetched) and adds the dev key with --accept-dev-signatures', async () => {
     const key = freshKey()
-    const keys = await PublicKeys.resolve({ apiUrl: kick.url, publicKeyFile: key.pemFile, acceptDevSignatures: true, warn })
+    const keys = await PublicKeys.resolve({
+      apiUrl: kick.url,
+      publicKeyFile: key.pemFile,
+      acceptDevSignatures: true,
+      warn,
+    })
     expect(keys.source).toBe('file')
     expect(keys.keys().map((k) => k.owner)).toEqual(['kick', 'dev'])
     const d = delivery(freshKey().privateKey)
@@ -115,8 +123,8 @@ describe('public key resolution', () => {
     await expect(PublicKeys.resolve({ apiUrl: kick.url, publicKeyFile: notPem, warn })).rejects.toThrow(
       new UsageError(`--public-key-file ${notPem} is not a PEM public key`),
     )
-    await expect(PublicKeys.resolve({ apiUrl: kick.url, publicKeyFile: '/nonexistent.pem', warn })).rejects.toThrow(
-      /cannot read --public-key-file \/nonexistent.pem/,
-    )
+    await expect(
+      PublicKeys.resolve({ apiUrl: kick.url, publicKeyFile: '/nonexistent.pem', warn }),
+    ).rejects.toThrow(/cannot read --public-key-file \/nonexistent.pem/)
   })
 })

@@ -12,7 +12,10 @@ const buffer = (text: string): Buffer => Buffer.from(text, 'utf8')
 
 describe('verifyDelivery', () => {
   it('accepts a delivery signed with the key, reporting its headers and parsed body', () => {
-    const d = delivery(kick.privateKey, { type: 'kicks.gifted', body: JSON.stringify(samplePayload('kicks.gifted')) })
+    const d = delivery(kick.privateKey, {
+      type: 'kicks.gifted',
+      body: JSON.stringify(samplePayload('kicks.gifted')),
+    })
     const result = verifyDelivery(d.headers, buffer(d.body), trusted, { maxAgeMs: 600_000 })
     expect(result).toEqual({
       ok: true,
@@ -30,7 +33,9 @@ describe('verifyDelivery', () => {
 
   it('reads header names in any casing (Node lower-cases them)', () => {
     const d = delivery(kick.privateKey)
-    const lower = Object.fromEntries(Object.entries(d.headers).map(([name, value]) => [name.toLowerCase(), value]))
+    const lower = Object.fromEntries(
+      Object.entries(d.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    )
     expect(verifyDelivery(lower, buffer(d.body), trusted).ok).toBe(true)
   })
 
@@ -56,7 +61,10 @@ describe('verifyDelivery', () => {
     const d = delivery(other.privateKey)
     const rejected = verifyDelivery(d.headers, buffer(d.body), trusted)
     expect(rejected.ok ? 0 : rejected.rejection.status).toBe(401)
-    const accepted = verifyDelivery(d.headers, buffer(d.body), [...trusted, { key: other.publicKey, owner: 'dev' }])
+    const accepted = verifyDelivery(d.headers, buffer(d.body), [
+      ...trusted,
+      { key: other.publicKey, owner: 'dev' },
+    ])
     expect(accepted.ok && accepted.delivery.key).toBe('dev')
   })
 
@@ -101,20 +109,28 @@ describe('verifyDelivery', () => {
     const now = Date.parse('2025-04-01T08:06:20Z') // 10 min 1 s later
     expect(verifyDelivery(d.headers, buffer(d.body), trusted, { maxAgeMs: 600_000, now })).toEqual({
       ok: false,
-      rejection: { status: 401, reason: 'timestamp 2025-04-01T07:56:19Z is older than 10m (replay)', id: d.id },
+      rejection: {
+        status: 401,
+        reason: 'timestamp 2025-04-01T07:56:19Z is older than 10m (replay)',
+        id: d.id,
+      },
     })
     expect(verifyDelivery(d.headers, buffer(d.body), trusted, { maxAgeMs: 602_000, now }).ok).toBe(true)
     expect(verifyDelivery(d.headers, buffer(d.body), trusted, { maxAgeMs: 0, now }).ok).toBe(true)
     const early = Date.parse('2025-04-01T07:40:00Z')
     const ahead = verifyDelivery(d.headers, buffer(d.body), trusted, { maxAgeMs: 600_000, now: early })
-    expect(ahead.ok ? '' : ahead.rejection.reason).toBe('timestamp 2025-04-01T07:56:19Z is more than 10m ahead')
+    expect(ahead.ok ? '' : ahead.rejection.reason).toBe(
+      'timestamp 2025-04-01T07:56:19Z is more than 10m ahead',
+    )
   })
 
   it('verifies a non-ASCII body byte for byte and parses it as UTF-8', () => {
     const payload = { ...samplePayload('chat.message.sent'), content: 'Grüße 👋 日本語 [emote:37226:KEKW]' }
     const d = delivery(kick.privateKey, { body: JSON.stringify(payload) })
     const result = verifyDelivery(d.headers, buffer(d.body), trusted)
-    expect(result.ok && (result.delivery.payload as { content: string }).content).toBe('Grüße 👋 日本語 [emote:37226:KEKW]')
+    expect(result.ok && (result.delivery.payload as { content: string }).content).toBe(
+      'Grüße 👋 日本語 [emote:37226:KEKW]',
+    )
     // the same text in Latin-1 is other bytes: not what was signed
     const latin1 = verifyDelivery(d.headers, Buffer.from(d.body, 'latin1'), trusted)
     expect(latin1.ok).toBe(false)
@@ -129,7 +145,11 @@ describe('verifyDelivery', () => {
     const bytes = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])
     const id = '01JQR5KV0QC94HMETWYNBWRW4Z'
     const timestamp = '2025-04-01T07:56:19Z'
-    const headers = { ...notJson.headers, [EVENT_HEADERS.messageId]: id, [EVENT_HEADERS.timestamp]: timestamp }
+    const headers = {
+      ...notJson.headers,
+      [EVENT_HEADERS.messageId]: id,
+      [EVENT_HEADERS.timestamp]: timestamp,
+    }
     headers[EVENT_HEADERS.signature] = signDelivery(kick.privateKey, id, timestamp, bytes)
     const result = verifyDelivery(headers, bytes, trusted)
     expect(result.ok ? '' : result.rejection.reason).toBe('body is not UTF-8')
@@ -138,7 +158,13 @@ describe('verifyDelivery', () => {
   it('accepts drops deliveries with their own header names', () => {
     const id = '01KAAFHJ2PNXS48NG8XXPGWKCZ'
     const timestamp = '2025-11-18T10:00:00Z'
-    const body = JSON.stringify({ claim_id: 'c1', user_id: 1234, campaign_id: 'x', reward_id: 'r', external_id: 'e' })
+    const body = JSON.stringify({
+      claim_id: 'c1',
+      user_id: 1234,
+      campaign_id: 'x',
+      reward_id: 'r',
+      external_id: 'e',
+    })
     const headers = {
       [DROPS_HEADERS.messageId]: id,
       [DROPS_HEADERS.timestamp]: timestamp,
@@ -153,7 +179,10 @@ describe('verifyDelivery', () => {
 
   it('treats a repeated Kick header as malformed', () => {
     const d = delivery(kick.privateKey)
-    const headers = { ...d.headers, [EVENT_HEADERS.type.toLowerCase()]: ['chat.message.sent', 'kicks.gifted'] }
+    const headers = {
+      ...d.headers,
+      [EVENT_HEADERS.type.toLowerCase()]: ['chat.message.sent', 'kicks.gifted'],
+    }
     delete headers[EVENT_HEADERS.type]
     const result = verifyDelivery(headers, buffer(d.body), trusted)
     expect(result.ok ? '' : result.rejection.reason).toBe('repeated header Kick-Event-Type')

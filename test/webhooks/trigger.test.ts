@@ -1,0 +1,177 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import { EVENT_HEADERS, EVENT_TYPES, samplePayload } from '../../src/kick/events.js'
+import { FixtureServer } from '../helpers/fixture-server.js'
+import { isolatedHome, runKick } from '../helpers/run-kick.js'
+import { type Running, startKick, stopKick } from './helpers.js'
+
+let running: Running | undefined
+afterEach(async () => {
+  await stopKick(running)
+  running = undefined
+})
+
+describe('kick trigger into kick listen', () => {
+  it('is accepted by listen --accept-dev-signatures (same dev key), and printed with the --set changes', async () => {
+    const home = isolatedHome()
+    running = await startKick(['listen', '--accept-dev-signatures', '--count', '2'], home)
+    const sent = await runKick(
+      [
+        'trigger',
+        'kicks.gifted',
+        '--to',
+        running.url,
+        '--count',
+        '2',
+        '--broadcaster-id',
+        '721956',
+        '--set',
+        'gift.amount=500',
+        '--set',
+        'sender.username=bob',
+        '--set',
+        'gift.message="100"',
+      ],
+      { env: home },
+    )
+    expect(sent.code).toBe(0)
+    const results = JSON.parse(sent.stdout) as { id: string; type: string; status: number; body: string }[]
+    expect(results.map((result) => [result.type, result.status, result.body])).toEqual([
+      ['kicks.gifted', 200, JSON.stringify({ accepted: results[0]!.id })],
+      ['kicks.gifted', 200, JSON.stringify({ accepted: results[1]!.id })],
+    ])
+    expect((await running.exited).code).toBe(0)
+    const printed = running.events() as unknown as {
+      id: string
+      type: string
+      payload: ReturnType<typeof samplePayload>
+    }[]
+    expect(printed.map((event) => event.id)).toEqual(results.map((result) => result.id))
+    const expected = samplePayload('kicks.gifted') as {
+      broadcaster: { user_id: number }
+      sender: { username: string }
+      gift: { amount: number; message: string }
+    }
+    expected.broadcaster.user_id = 721956
+    expected.sender.username = 'bob'
+    expected.gift.amount = 500
+    expected.gift.message = '100'
+    expect(printed[0]!.payload).toEqual(expected)
+  })
+
+  it('is rejected (401) by a listener without --accept-dev-signatures; trigger exits 1 naming the status', async () => {
+    const home = isolatedHome()
+    running = await startKick(['listen'], home)
+    const sent = await runKick(['trigger', 'channel.followed', '--to', running.url], { env: home })
+    expect(sent.code).toBe(1)
+    expect(JSON.parse(sent.stdout)).toEqual([
+      {
+        id: expect.any(String),
+        type: 'channel.followed',
+        status: 401,
+        body: '{"error":"signature does not match"}',
+      },
+    ])
+    expect(sent.stderr).toBe(`Error: ${running.url} answered 401 to 1 of 1 deliveries\n`)
+    running.child.kill('SIGINT')
+    expect((await running.exited).code).toBe(0)
+    expect(running.stdout()).toBe('')
+  })
+})
+
+describe('kick trigger', () => {
+  let app: FixtureServer
+  beforeAll(async () => (app = await FixtureServer.start()))
+  afterAll(() => app.close())
+  beforeEach(() => app.reset())
+
+  it('POSTs the sample with all six headers and the body it signed', async () => {
+    app.stub('POST', '/hook', { status: 204 })
+    const result = await runKick([
+      'webhook',
+      'trigger',
+      'livestream.status.updated',
+      '--to',
+      `${app.url}/hook`,
+    ])
+    expect(result.code).toBe(0)
+    const [request] = app.requests
+    expect(request!.json).toEqual(samplePayload('livestream.status.updated'))
+    for (const name of Object.values(EVENT_HEADERS)) expect(request!.headers[name.toLowerCase()]).toBeTruthy()
+    expect(request!.headers['kick-event-type']).toBe('livestream.status.updated')
+    expect(request!.headers['kick-event-version']).toBe('1')
+    expect(request!.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        id: request!.headers['kick-event-message-id'],
+        type: 'livestream.status.updated',
+        status: 204,
+        body: '',
+      },
+    ])
+    app.verify()
+  })
+
+  it('refuses an unknown event, a bad --set and a bad --to with exit 2, sending nothing', async () => {
+    const cases: [string[], string][] = [
+      [['chat.sent', '--to', app.url], 'Error: unknown event chat.sent: choose from '],
+      [['kicks.gifted', '--to', app.url, '--set', 'novalue'], 'Error: --set novalue: expected path=value'],
+      [
+        ['kicks.gifted', '--to', app.url, '--set', 'gift.amount.x=1'],
+        'Error: --set gift.amount.x: amount is 500, not an object',
+      ],
+      [['kicks.gifted', '--to', 'example.com'], 'Error: --to example.com: expected an http(s) URL'],
+    ]
+    for (const [args, message] of cases) {
+      const result = await runKick(['trigger', ...args])
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr.startsWith(message), result.stderr).toBe(true)
+    }
+    expect(app.requests).toEqual([])
+  })
+
+  it('exits 1 with one line when the URL cannot be reached', async () => {
+    const closed = await FixtureServer.start()
+    await closed.close()
+    const result = await runKick(['trigger', 'kicks.gifted', '--to', closed.url])
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `Error: could not reach ${closed.url} (ECONNREFUSED)\n`,
+    })
+  })
+})
+
+describe('kick webhook sample', () => {
+  it('prints valid JSON for all 10 event types', async () => {
+    for (const type of EVENT_TYPES) {
+      const result = await runKick(['webhook', 'sample', type])
+      expect(result.code, type).toBe(0)
+      const printed = JSON.parse(result.stdout) as { broadcaster?: { user_id?: unknown } }
+      expect(printed).toEqual(samplePayload(type))
+      expect(typeof printed.broadcaster?.user_id, type).toBe('number')
+    }
+    const unknown = await runKick(['webhook', 'sample', 'nope'])
+    expect(unknown.code).toBe(2)
+  })
+})
+
+describe('kick listen --demo', () => {
+  it('--count 3 prints 3 verified sample events from the in-process mock Kick, with no network', async () => {
+    // KICK_API_URL points nowhere: the demo must not need it
+    const result = await runKick(['listen', '--demo', '--count', '3'], { timeoutMs: 25_000 })
+    expect(result.code).toBe(0)
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; version: number; payload: unknown })
+    expect(events.map((event) => event.type)).toEqual(EVENT_TYPES.slice(0, 3))
+    expect(events.every((event) => event.version === 1)).toBe(true)
+    expect(result.stderr).toContain(
+      'Verifying signatures with the local development key (served by the demo Kick)',
+    )
+    expect(result.stderr).toContain('Subscribed to 10 event types of broadcaster')
+    expect(result.stderr).toContain('Unsubscribed 10 subscriptions')
+    expect(result.stderr).not.toContain('rejected')
+  })
+})

@@ -1,0 +1,240 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { runKick } from '../helpers/run-kick.js'
+import { delivery, freshKey, type Running, startKick, stopKick, until } from './helpers.js'
+
+const key = freshKey()
+let running: Running | undefined
+const servers: (HttpServer | TcpServer)[] = []
+afterEach(async () => {
+  await stopKick(running)
+  running = undefined
+  for (const socket of connections.splice(0)) socket.destroy()
+  for (const server of servers.splice(0)) {
+    if ('closeAllConnections' in server) server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+const connections: Socket[] = []
+const listenOn = <T extends HttpServer | TcpServer>(server: T): Promise<number> => {
+  servers.push(server)
+  server.on('connection', (socket: Socket) => connections.push(socket))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  )
+}
+
+/**
+ * A localtunnel server on loopback, speaking the protocol of the `localtunnel` client: `GET /?new` answers
+ * the public URL and a TCP port; the client opens `max_conn_count` sockets to that port, and each request
+ * for the public URL is written, raw, into one of them.
+ */
+async function fakeLocaltunnelServer(): Promise<{ url: string; requests: string[]; sockets: Socket[] }> {
+  const sockets: Socket[] = []
+  const requests: string[] = []
+  const tcpPort = await listenOn(createTcpServer((socket) => sockets.push(socket)))
+  const http = createHttpServer((req, res) => {
+    requests.push(req.url ?? '')
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(
+      JSON.stringify({ id: 'quiet-fox', port: tcpPort, max_conn_count: 2, url: 'https://quiet-fox.loca.lt' }),
+    )
+  })
+  const port = await listenOn(http)
+  return { url: `http://127.0.0.1:${port}`, requests, sockets }
+}
+
+/** Sends one raw HTTP request through a tunnel socket and reads the raw response. */
+function throughTunnel(
+  socket: Socket,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let response = ''
+    const onData = (chunk: Buffer): void => {
+      response += chunk.toString('utf8')
+      const [head, rest] = response.split('\r\n\r\n')
+      const length = Number(/content-length: (\d+)/i.exec(head ?? '')?.[1])
+      if (rest !== undefined && Buffer.byteLength(rest) >= length) {
+        socket.off('data', onData)
+        resolve(response)
+      }
+    }
+    socket.on('data', onData).once('error', reject)
+    const lines = [
+      `POST ${path} HTTP/1.1`,
+      'Host: quiet-fox.loca.lt',
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ]
+    socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`)
+  })
+}
+
+/** A `cloudflared` on PATH that logs like the real one (or not at all), and notes its args and pid. */
+function fakeCloudflared(behaviour: 'url' | 'silent' | 'fail'): {
+  path: string
+  argsFile: string
+  pidFile: string
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'kick-cloudflared-'))
+  const argsFile = join(dir, 'args')
+  const pidFile = join(dir, 'pid')
+  const body = {
+    url: `echo "2026-01-01T00:00:00Z INF |  https://quiet-fox-lamp.trycloudflare.com                                  |" >&2`,
+    silent: '',
+    fail: 'echo "2026-01-01T00:00:00Z ERR failed to request quick Tunnel" >&2; exit 1',
+  }[behaviour]
+  writeFileSync(
+    join(dir, 'cloudflared'),
+    `#!/bin/sh\necho "$@" > '${argsFile}'\necho $$ > '${pidFile}'\n${body}\nexec sleep 60\n`,
+  )
+  chmodSync(join(dir, 'cloudflared'), 0o755)
+  return { path: `${dir}:${process.env.PATH}`, argsFile, pidFile }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('kick listen tunnels', () => {
+  it('localtunnel: asks the --tunnel-host server for a URL, names it in the banner, and receives through it', async () => {
+    const server = await fakeLocaltunnelServer()
+    running = await startKick([
+      'listen',
+      '--public-key-file',
+      key.pemFile,
+      '--tunnel',
+      'localtunnel',
+      '--tunnel-host',
+      server.url,
+      '--path',
+      '/kick',
+    ])
+    expect(server.requests).toEqual(['/?new'])
+    expect(running.stderr()).toContain(
+      'Webhook URL for your Kick app (Kick has no API to set it): https://quiet-fox.loca.lt/kick',
+    )
+    await until(() => server.sockets.length === 2, 'the client to open its 2 tunnel sockets')
+
+    const d = delivery(key.privateKey)
+    const response = await throughTunnel(server.sockets[0]!, '/kick', d.headers, d.body)
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(response.endsWith(`\r\n\r\n{"accepted":"${d.id}"}`)).toBe(true)
+    await until(() => running!.events().length === 1, 'the event on stdout')
+    running.child.kill('SIGINT')
+    expect((await running.exited).code).toBe(0)
+    expect(running.events().map((event) => event.id)).toEqual([d.id])
+  })
+
+  it('cloudflared: spawns the binary on PATH, reads its trycloudflare URL, and stops it at exit', async () => {
+    const fake = fakeCloudflared('url')
+    running = await startKick(['listen', '--public-key-file', key.pemFile, '--tunnel', 'cloudflared'], {
+      PATH: fake.path,
+    })
+    expect(running.stderr()).toContain(
+      'Webhook URL for your Kick app (Kick has no API to set it): https://quiet-fox-lamp.trycloudflare.com/',
+    )
+    const port = new URL(running.url).port
+    expect(readFileSync(fake.argsFile, 'utf8').trim()).toBe(
+      `tunnel --no-autoupdate --url http://127.0.0.1:${port}`,
+    )
+    const pid = Number(readFileSync(fake.pidFile, 'utf8'))
+    expect(alive(pid)).toBe(true)
+    running.child.kill('SIGINT')
+    expect((await running.exited).code).toBe(0)
+    await until(() => !alive(pid), 'cloudflared to be stopped')
+  })
+
+  it('cloudflared: a clear error when it is not on PATH, when it fails, and when it never gives a URL', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'kick-nopath-'))
+    const missing = await runKick(['listen', '--tunnel', 'cloudflared'], { env: { PATH: empty } })
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toBe('')
+    expect(missing.stderr).toMatch(
+      /^Error: --tunnel cloudflared needs the cloudflared binary on PATH: install it/m,
+    )
+
+    const failing = fakeCloudflared('fail')
+    const failed = await runKick(['listen', '--tunnel', 'cloudflared'], { env: { PATH: failing.path } })
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toContain(
+      'Error: cloudflared exited (exit 1) before opening a tunnel: 2026-01-01T00:00:00Z ERR failed to request quick Tunnel',
+    )
+
+    const silent = fakeCloudflared('silent')
+    const slow = await runKick(['listen', '--tunnel', 'cloudflared', '--tunnel-timeout', '1s'], {
+      env: { PATH: silent.path },
+    })
+    expect(slow.code).toBe(1)
+    expect(slow.stderr).toContain(
+      'Error: the cloudflared tunnel did not open within 1s: check the network, or run your own tunnel and pass --public-url',
+    )
+    const pid = Number(readFileSync(silent.pidFile, 'utf8'))
+    await until(() => !alive(pid), 'the abandoned cloudflared to be stopped')
+  })
+
+  it('localtunnel: times out against a server that never answers', async () => {
+    const silent = createHttpServer(() => undefined)
+    const port = await listenOn(silent)
+    const result = await runKick(
+      [
+        'listen',
+        '--tunnel',
+        'localtunnel',
+        '--tunnel-host',
+        `http://127.0.0.1:${port}`,
+        '--tunnel-timeout',
+        '1s',
+      ],
+      { timeoutMs: 20_000 },
+    )
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('Error: the localtunnel tunnel did not open within 1s')
+  })
+
+  it('ngrok: exit 2 without NGROK_AUTHTOKEN; a clear error or timeout when its server cannot be reached', async () => {
+    const noToken = await runKick(['listen', '--tunnel', 'ngrok'], { env: { NGROK_AUTHTOKEN: undefined } })
+    expect(noToken.code).toBe(2)
+    expect(noToken.stderr).toBe(
+      'Error: --tunnel ngrok needs NGROK_AUTHTOKEN: copy yours from https://dashboard.ngrok.com/get-started/your-authtoken, or use --tunnel cloudflared|localtunnel\n',
+    )
+
+    const closed = createTcpServer()
+    const closedPort = await listenOn(closed)
+    await new Promise((resolve) => closed.close(resolve))
+    servers.splice(servers.indexOf(closed), 1)
+    const refused = await runKick(
+      ['listen', '--tunnel', 'ngrok', '--tunnel-host', `127.0.0.1:${closedPort}`],
+      {
+        env: { NGROK_AUTHTOKEN: 'not-a-real-token' },
+      },
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^Error: ngrok refused the tunnel: failed to connect session/m)
+
+    // a server that accepts and never speaks: ngrok waits for its handshake until our timeout
+    const mute = createTcpServer(() => undefined)
+    const mutePort = await listenOn(mute)
+    const hung = await runKick(
+      ['listen', '--tunnel', 'ngrok', '--tunnel-host', `127.0.0.1:${mutePort}`, '--tunnel-timeout', '1s'],
+      { env: { NGROK_AUTHTOKEN: 'not-a-real-token' } },
+    )
+    expect(hung.code).toBe(1)
+    expect(hung.stderr).toContain('Error: the ngrok tunnel did not open within 1s')
+  })
+})
