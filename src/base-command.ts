@@ -159,7 +159,10 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   ): Promise<Row[] | undefined> {
     const kick = await this.kick()
     // An unset boolean flag is undefined, which `pages` would take as its default (follow every page).
-    const pages = kick.pages<Row>(id, options, paginate === true)
+    // A person at a terminal is told how to go on; scripts use --paginate (or `kick api`) and get clean stderr.
+    const pages = kick.pages<Row>(id, options, paginate === true, (cursor) => {
+      if (process.stderr.isTTY) this.note(`more results: add --cursor ${cursor} (or --paginate for all)`)
+    })
     if (paginate && this.jsonEnabled()) {
       await writeJsonArray(process.stdout, pages)
       return undefined

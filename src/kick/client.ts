@@ -88,8 +88,16 @@ export class KickClient {
     return merged as Envelope<T>
   }
 
-  /** Follows a cursor endpoint page by page (`--paginate`); yields each page's items. */
-  async *pages<T = unknown>(id: EndpointId, options: CallOptions = {}, follow = true): AsyncGenerator<T[]> {
+  /**
+   * Follows a cursor endpoint page by page (`--paginate`); yields each page's items. When not following,
+   * `onMore` hears the cursor of the page after the last one fetched, so the caller can say how to go on.
+   */
+  async *pages<T = unknown>(
+    id: EndpointId,
+    options: CallOptions = {},
+    follow = true,
+    onMore?: (cursor: string) => void,
+  ): AsyncGenerator<T[]> {
     const endpoint = endpoints[id]
     let query: Query = { ...options.query }
     const seen = new Set<string>()
@@ -97,6 +105,7 @@ export class KickClient {
       const envelope = await this.call<unknown>(id, { ...options, query })
       const { items, cursor } = pageOf<T>(endpoint, envelope)
       yield items
+      if (!follow && cursor && items.length > 0) onMore?.(cursor)
       if (!follow || !cursor || items.length === 0 || seen.has(cursor)) return
       seen.add(cursor)
       query = { ...query, cursor }
