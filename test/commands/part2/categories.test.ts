@@ -1,130 +1,118 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
+import { ok } from '../../helpers/fixture-server.js'
+import { useFixtureKick } from '../part1/harness.js'
 
 const category = (id: number) => ({ id, name: `cat ${id}`, tags: ['a'], thumbnail: '' })
 
 describe('kick categories, kicks leaderboard, public-key', () => {
-  let kick: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    kick = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
-  })
-  afterAll(() => kick.close())
-  beforeEach(() => kick.reset())
+  const { fixture, kick } = useFixtureKick()
 
   it('categories list joins array filters with commas, as the v2 spec declares', async () => {
-    kick.stub('GET', '/public/v2/categories', ok([category(15)], { pagination: { next_cursor: 'x' } }))
-    const result = await runKick(
-      [
-        'categories',
-        'list',
-        '--name',
-        'Just Chatting',
-        '--name',
-        'Slots',
-        '--tag',
-        'irl',
-        '--id',
-        '15',
-        '--id',
-        '8',
-        '--limit',
-        '1000',
-      ],
-      { env },
-    )
+    fixture().stub('GET', '/public/v2/categories', ok([category(15)], { pagination: { next_cursor: 'x' } }))
+    const result = await kick([
+      'categories',
+      'list',
+      '--name',
+      'Just Chatting',
+      '--name',
+      'Slots',
+      '--tag',
+      'irl',
+      '--id',
+      '15',
+      '--id',
+      '8',
+      '--limit',
+      '1000',
+    ])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([category(15)])
-    const query = kick.requests[0]!.query
+    const query = fixture().requests[0]!.query
     expect(query.getAll('name')).toEqual(['Just Chatting,Slots'])
     expect(query.getAll('tag')).toEqual(['irl'])
     expect(query.getAll('id')).toEqual(['15,8'])
     expect(query.get('limit')).toBe('1000')
-    kick.verify()
   })
 
   it('categories list --paginate stops at a page without a cursor', async () => {
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v2/categories',
       ok([category(1)], { pagination: { next_cursor: 'eyJjX2N1cnNvciI6MTB9' } }),
       ok([category(2)], { pagination: {} }),
     )
-    const result = await runKick(['categories', 'list', '--paginate'], { env })
+    const result = await kick(['categories', 'list', '--paginate'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([category(1), category(2)])
-    expect(kick.requests[1]!.query.get('cursor')).toBe('eyJjX2N1cnNvciI6MTB9')
-    kick.verify()
+    expect(fixture().requests[1]!.query.get('cursor')).toBe('eyJjX2N1cnNvciI6MTB9')
   })
 
   it('categories list refuses --limit over 1000 with exit 2', async () => {
-    const result = await runKick(['categories', 'list', '--limit', '1001'], { env })
+    const result = await kick(['categories', 'list', '--limit', '1001'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('less than or equal to 1000')
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('categories search uses the deprecated v1 endpoint with q and page, and warns', async () => {
-    kick.stub('GET', '/public/v1/categories', ok([{ id: 101, name: 'Old School Runescape', thumbnail: '' }]))
-    const result = await runKick(['categories', 'search', 'runescape', '--page', '2'], { env })
+    fixture().stub(
+      'GET',
+      '/public/v1/categories',
+      ok([{ id: 101, name: 'Old School Runescape', thumbnail: '' }]),
+    )
+    const result = await kick(['categories', 'search', 'runescape', '--page', '2'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([{ id: 101, name: 'Old School Runescape', thumbnail: '' }])
     expect(result.stderr).toBe(
       'Warning: GET /public/v1/categories is deprecated by Kick since 2026-01-15: use `kick categories list --name NAME`\n',
     )
-    expect(kick.requests[0]!.query.toString()).toBe('q=runescape&page=2')
-    kick.verify()
+    expect(fixture().requests[0]!.query.toString()).toBe('q=runescape&page=2')
   })
 
   it('categories get fetches one category by id', async () => {
     const detail = { id: 101, name: 'OSRS', tags: ['pog'], thumbnail: '', viewer_count: 1000 }
-    kick.stub('GET', '/public/v1/categories/101', ok(detail))
-    const result = await runKick(['categories', 'get', '101'], { env })
+    fixture().stub('GET', '/public/v1/categories/101', ok(detail))
+    const result = await kick(['categories', 'get', '101'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(detail)
-    kick.verify()
   })
 
   it('categories get refuses an id that is not a number', async () => {
-    const result = await runKick(['categories', 'get', 'abc'], { env })
+    const result = await kick(['categories', 'get', 'abc'])
     expect(result.code).toBe(2)
     expect(result.stderr).toBe('Error: Expected an integer but received: abc\n')
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('kicks leaderboard sends top and returns the three periods', async () => {
     const entry = { rank: 1, user_id: 5, username: 'u', gifted_amount: 100 }
     const board = { lifetime: [entry], month: [entry], week: [] }
-    kick.stub('GET', '/public/v1/kicks/leaderboard', ok(board))
-    const result = await runKick(['kicks', 'leaderboard', '--top', '3'], { env })
+    fixture().stub('GET', '/public/v1/kicks/leaderboard', ok(board))
+    const result = await kick(['kicks', 'leaderboard', '--top', '3'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(board)
-    expect(kick.requests[0]!.query.toString()).toBe('top=3')
-    kick.verify()
+    expect(fixture().requests[0]!.query.toString()).toBe('top=3')
   })
 
   it.each(['0', '101'])('kicks leaderboard refuses --top %s with exit 2', async (top) => {
-    const result = await runKick(['kicks', 'leaderboard', '--top', top], { env })
+    const result = await kick(['kicks', 'leaderboard', '--top', top])
     expect(result.code).toBe(2)
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('public-key --pem prints the PEM text only, and sends no token', async () => {
     const pem = '-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----'
-    kick.stub('GET', '/public/v1/public-key', ok({ public_key: pem }), ok({ public_key: pem }))
-    const result = await runKick(['public-key', '--pem'], { env: { KICK_API_URL: kick.url } })
+    fixture().stub('GET', '/public/v1/public-key', ok({ public_key: pem }), ok({ public_key: pem }))
+    const result = await kick(['public-key', '--pem'], { KICK_ACCESS_TOKEN: undefined })
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(`${pem}\n`)
     expect(result.stderr).toBe('')
-    expect(kick.requests[0]!.headers.authorization).toBeUndefined()
+    expect(fixture().requests[0]!.headers.authorization).toBeUndefined()
 
-    const json = await runKick(['public-key'], { env: { KICK_API_URL: kick.url } })
+    const json = await kick(['public-key'], { KICK_ACCESS_TOKEN: undefined })
     expect(json.code).toBe(0)
     expect(JSON.parse(json.stdout)).toEqual({ public_key: pem })
-    kick.verify()
   })
 })

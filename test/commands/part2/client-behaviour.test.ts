@@ -3,87 +3,75 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
+import { useFixtureKick } from '../part1/harness.js'
 
 /** How the client fails, retries, traces and picks its server, seen from outside: the real binary. */
 describe('kick client behaviour', () => {
-  let kick: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    kick = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
-  })
-  afterAll(() => kick.close())
-  beforeEach(() => kick.reset())
+  const { fixture, kick } = useFixtureKick()
 
   const lines = (text: string) => text.split('\n').filter(Boolean)
 
   it("400: exit 1, one line with Kick's own message", async () => {
-    kick.stub('GET', '/public/v1/categories/15', {
+    fixture().stub('GET', '/public/v1/categories/15', {
       status: 400,
       json: { data: {}, message: 'category_id must be a valid category' },
     })
-    const result = await runKick(['categories', 'get', '15'], { env })
+    const result = await kick(['categories', 'get', '15'])
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe('Error: Kick answered 400 Bad Request: category_id must be a valid category\n')
-    kick.verify()
   })
 
   it('401: exit 4, telling to run kick login', async () => {
-    kick.stub('GET', '/public/v1/livestreams/stats', {
+    fixture().stub('GET', '/public/v1/livestreams/stats', {
       status: 401,
       json: { data: null, message: 'Unauthorized' },
     })
-    const result = await runKick(['livestreams', 'stats'], { env })
+    const result = await kick(['livestreams', 'stats'])
     expect(result.code).toBe(4)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe('Error: Kick rejected the token (401: Unauthorized): run `kick login`\n')
-    kick.verify()
   })
 
   it('403 from the API: exit 4 with the scope to log in with', async () => {
-    kick.stub('GET', '/public/v1/kicks/leaderboard', {
+    fixture().stub('GET', '/public/v1/kicks/leaderboard', {
       status: 403,
       json: { data: null, message: 'Forbidden' },
     })
-    const result = await runKick(['kicks', 'leaderboard'], { env })
+    const result = await kick(['kicks', 'leaderboard'])
     expect(result.code).toBe(4)
     expect(result.stderr).toBe(
       'Error: Kick refused the request (403: Forbidden): run `kick login --scopes kicks:read`\n',
     )
-    kick.verify()
   })
 
   it("403 from Kick's edge firewall: exit 1, try again (not a login problem)", async () => {
-    kick.stub('GET', '/public/v1/kicks/leaderboard', {
+    fixture().stub('GET', '/public/v1/kicks/leaderboard', {
       status: 403,
       json: { error: 'Request blocked by security policy.', reference: '9e4db7e3' },
     })
-    const result = await runKick(['kicks', 'leaderboard'], { env })
+    const result = await kick(['kicks', 'leaderboard'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(
       "Error: Kick's edge firewall blocked the request (403: Request blocked by security policy.): try again in a moment\n",
     )
-    kick.verify()
   })
 
   it('429 then 200 with Retry-After: 0 succeeds after 2 requests', async () => {
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v1/livestreams/stats',
       { status: 429, headers: { 'retry-after': '0' }, json: { data: null, message: 'Too Many Requests' } },
       ok({ total_count: 7 }),
     )
-    const result = await runKick(['livestreams', 'stats'], { env })
+    const result = await kick(['livestreams', 'stats'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({ total_count: 7 })
-    expect(kick.requests).toHaveLength(2)
-    kick.verify()
+    expect(fixture().requests).toHaveLength(2)
   })
 
   it('429 three times: exit 1 after 3 requests, also for a POST (Kick did not process it)', async () => {
@@ -92,82 +80,74 @@ describe('kick client behaviour', () => {
       headers: { 'retry-after': '0' },
       json: { data: null, message: 'Too Many Requests' },
     }
-    kick.stub('POST', '/public/v1/events/subscriptions', limited, limited, limited)
-    const result = await runKick(['events', 'subscribe', 'kicks.gifted', '--broadcaster-id', '1'], { env })
+    fixture().stub('POST', '/public/v1/events/subscriptions', limited, limited, limited)
+    const result = await kick(['events', 'subscribe', 'kicks.gifted', '--broadcaster-id', '1'])
     expect(result.code).toBe(1)
     expect(lines(result.stderr)).toEqual([
       'Error: Kick is rate limiting this app (429: Too Many Requests); gave up after retrying',
     ])
-    expect(kick.requests).toHaveLength(3)
-    kick.verify()
+    expect(fixture().requests).toHaveLength(3)
   })
 
   it('500 on a GET is retried: 3 requests, then exit 1', async () => {
     const failing = { status: 500, json: { data: null, message: 'Internal server error' } }
-    kick.stub('GET', '/public/v1/livestreams/stats', failing, failing, failing)
-    const result = await runKick(['livestreams', 'stats'], { env })
+    fixture().stub('GET', '/public/v1/livestreams/stats', failing, failing, failing)
+    const result = await kick(['livestreams', 'stats'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error: Internal server error\n')
-    expect(kick.requests).toHaveLength(3)
-    kick.verify()
+    expect(fixture().requests).toHaveLength(3)
   })
 
   it('500 on a POST is not retried (it may have been processed): 1 request', async () => {
-    kick.stub('POST', '/public/v1/events/subscriptions', {
+    fixture().stub('POST', '/public/v1/events/subscriptions', {
       status: 500,
       json: { data: null, message: 'Internal server error' },
     })
-    const result = await runKick(['events', 'subscribe', 'kicks.gifted', '--broadcaster-id', '1'], { env })
+    const result = await kick(['events', 'subscribe', 'kicks.gifted', '--broadcaster-id', '1'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error: Internal server error\n')
-    expect(kick.requests).toHaveLength(1)
-    kick.verify()
+    expect(fixture().requests).toHaveLength(1)
   })
 
   it('a refused connection: exit 1, one line naming the server', async () => {
     const port = await closedPort()
-    const result = await runKick(['livestreams', 'stats'], {
-      env: { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: `http://127.0.0.1:${port}` },
-    })
+    const result = await kick(['livestreams', 'stats'], { KICK_API_URL: `http://127.0.0.1:${port}` })
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(`Error: could not reach http://127.0.0.1:${port}: ECONNREFUSED\n`)
   })
 
   it('an invalid flag: exit 2, one line, no request', async () => {
-    const result = await runKick(['livestreams', 'stats', '--bogus'], { env })
+    const result = await kick(['livestreams', 'stats', '--bogus'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe('Error: Nonexistent flag: --bogus\n')
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('--verbose traces request and response on stderr with the token redacted, never printing it', async () => {
     const secret = 'MDJMMWNMZDETOKEN48CHARSLONGSECRETVALUEXYZ0123456'
-    kick.stub('GET', '/public/v1/kicks/leaderboard', ok({ lifetime: [], month: [], week: [] }))
-    const result = await runKick(['kicks', 'leaderboard', '--top', '5', '--verbose'], {
-      env: { ...env, KICK_ACCESS_TOKEN: secret },
+    fixture().stub('GET', '/public/v1/kicks/leaderboard', ok({ lifetime: [], month: [], week: [] }))
+    const result = await kick(['kicks', 'leaderboard', '--top', '5', '--verbose'], {
+      KICK_ACCESS_TOKEN: secret,
     })
     expect(result.code).toBe(0)
     const trace = lines(result.stderr)
-    expect(trace).toContain(`> GET ${kick.url}/public/v1/kicks/leaderboard?top=5`)
+    expect(trace).toContain(`> GET ${fixture().url}/public/v1/kicks/leaderboard?top=5`)
     expect(trace.map((line) => line.toLowerCase())).toContain('> authorization: bearer [redacted]')
     expect(trace.some((line) => /^< 200 OK \(\d+ ms\)$/.test(line))).toBe(true)
     expect(result.stdout).not.toContain(secret)
     expect(result.stderr).not.toContain(secret)
-    expect(kick.requests[0]!.headers.authorization).toBe(`Bearer ${secret}`)
-    kick.verify()
+    expect(fixture().requests[0]!.headers.authorization).toBe(`Bearer ${secret}`)
   })
 
   it('no colour codes when stdout/stderr are not terminals, with or without NO_COLOR', async () => {
     for (const noColor of [undefined, '1']) {
-      kick.stub('GET', '/public/v1/categories', {
+      fixture().stub('GET', '/public/v1/categories', {
         status: 400,
         json: { data: null, message: 'q is required' },
       })
-      const result = await runKick(['categories', 'search', 'x'], {
-        env: { ...env, NO_COLOR: noColor, FORCE_COLOR: undefined },
-      })
+      const result = await kick(['categories', 'search', 'x'], { NO_COLOR: noColor, FORCE_COLOR: undefined })
       expect(result.code).toBe(1)
       expect(lines(result.stderr)).toEqual([
         'Warning: GET /public/v1/categories is deprecated by Kick since 2026-01-15: use `kick categories list --name NAME`',
@@ -175,11 +155,10 @@ describe('kick client behaviour', () => {
       ])
       expect(result.stderr + result.stdout).not.toContain('\u001B[')
 
-      kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }))
-      const json = await runKick(['livestreams', 'stats', '--json'], { env: { ...env, NO_COLOR: noColor } })
+      fixture().stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }))
+      const json = await kick(['livestreams', 'stats', '--json'], { NO_COLOR: noColor })
       expect(json.stdout).toBe('{\n  "total_count": 1\n}\n')
     }
-    kick.verify()
   })
 
   it("KICK_PROFILE and --profile pick the profile's api-url from the config file", async () => {
@@ -189,21 +168,22 @@ describe('kick client behaviour', () => {
       mkdirSync(join(config, 'kick'))
       writeFileSync(
         join(config, 'kick', 'config.json'),
-        JSON.stringify({ profiles: { default: { 'api-url': other.url }, bot: { 'api-url': kick.url } } }),
+        JSON.stringify({
+          profiles: { default: { 'api-url': other.url }, bot: { 'api-url': fixture().url } },
+        }),
       )
-      const profileEnv = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: undefined, XDG_CONFIG_HOME: config }
-      kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }), ok({ total_count: 2 }))
+      const profileEnv = { KICK_API_URL: undefined, XDG_CONFIG_HOME: config }
+      fixture().stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }), ok({ total_count: 2 }))
       other.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 3 }))
 
-      const byFlag = await runKick(['livestreams', 'stats', '--profile', 'bot'], { env: profileEnv })
-      const byEnv = await runKick(['livestreams', 'stats'], { env: { ...profileEnv, KICK_PROFILE: 'bot' } })
-      const byDefault = await runKick(['livestreams', 'stats'], { env: profileEnv })
+      const byFlag = await kick(['livestreams', 'stats', '--profile', 'bot'], profileEnv)
+      const byEnv = await kick(['livestreams', 'stats'], { ...profileEnv, KICK_PROFILE: 'bot' })
+      const byDefault = await kick(['livestreams', 'stats'], profileEnv)
       expect([byFlag, byEnv, byDefault].map((result) => [result.code, JSON.parse(result.stdout)])).toEqual([
         [0, { total_count: 1 }],
         [0, { total_count: 2 }],
         [0, { total_count: 3 }],
       ])
-      kick.verify()
       other.verify()
     } finally {
       await other.close()
@@ -219,26 +199,25 @@ describe('kick client behaviour', () => {
         thumbnail: '',
       })),
     )
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v2/categories',
       ...pages.map((items, page) =>
         ok(items, { pagination: { next_cursor: page < 4 ? `p${page + 1}` : null } }),
       ),
     )
-    const result = await runKick(['categories', 'list', '--paginate', '--json', '--limit', '40'], { env })
+    const result = await kick(['categories', 'list', '--paginate', '--json', '--limit', '40'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(pages.flat())
     expect(result.stdout.startsWith('[\n')).toBe(true)
     expect(result.stdout.endsWith('\n]\n')).toBe(true)
-    expect(kick.requests.map((request) => request.query.get('cursor'))).toEqual([
+    expect(fixture().requests.map((request) => request.query.get('cursor'))).toEqual([
       null,
       'p1',
       'p2',
       'p3',
       'p4',
     ])
-    kick.verify()
   })
 })
 

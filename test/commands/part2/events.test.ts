@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
+import { ok } from '../../helpers/fixture-server.js'
+import { useFixtureKick } from '../part1/harness.js'
 
 const subscription = (id: string) => ({
   app_id: '01JMEFN25GFC',
@@ -15,22 +15,14 @@ const subscription = (id: string) => ({
 })
 
 describe('kick events', () => {
-  let kick: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    kick = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
-  })
-  afterAll(() => kick.close())
-  beforeEach(() => kick.reset())
+  const { fixture, kick } = useFixtureKick()
 
   it('list filters by broadcaster', async () => {
-    kick.stub('GET', '/public/v1/events/subscriptions', ok([subscription('A')]))
-    const result = await runKick(['events', 'list', '--broadcaster-id', '721956'], { env })
+    fixture().stub('GET', '/public/v1/events/subscriptions', ok([subscription('A')]))
+    const result = await kick(['events', 'list', '--broadcaster-id', '721956'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([subscription('A')])
-    expect(kick.requests[0]!.query.toString()).toBe('broadcaster_user_id=721956')
-    kick.verify()
+    expect(fixture().requests[0]!.query.toString()).toBe('broadcaster_user_id=721956')
   })
 
   it('subscribe posts the webhook method, each event with its version, and the broadcaster', async () => {
@@ -38,24 +30,21 @@ describe('kick events', () => {
       { name: 'chat.message.sent', version: 2, subscription_id: 'S1', error: '' },
       { name: 'kicks.gifted', version: 2, subscription_id: 'S2', error: '' },
     ]
-    kick.stub('POST', '/public/v1/events/subscriptions', ok(answer))
-    const result = await runKick(
-      [
-        'events',
-        'subscribe',
-        'chat.message.sent',
-        'kicks.gifted',
-        '--broadcaster-id',
-        '42',
-        '--event-version',
-        '2',
-      ],
-      { env },
-    )
+    fixture().stub('POST', '/public/v1/events/subscriptions', ok(answer))
+    const result = await kick([
+      'events',
+      'subscribe',
+      'chat.message.sent',
+      'kicks.gifted',
+      '--broadcaster-id',
+      '42',
+      '--event-version',
+      '2',
+    ])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(answer)
-    expect(kick.requests[0]!.json).toEqual({
+    expect(fixture().requests[0]!.json).toEqual({
       method: 'webhook',
       events: [
         { name: 'chat.message.sent', version: 2 },
@@ -63,24 +52,26 @@ describe('kick events', () => {
       ],
       broadcaster_user_id: 42,
     })
-    kick.verify()
   })
 
   it('subscribe defaults the broadcaster to the logged-in user and the version to 1', async () => {
-    kick.stub('GET', '/public/v1/users', ok([{ user_id: 7, name: 'me', email: '', profile_picture: '' }]))
-    kick.stub(
+    fixture().stub(
+      'GET',
+      '/public/v1/users',
+      ok([{ user_id: 7, name: 'me', email: '', profile_picture: '' }]),
+    )
+    fixture().stub(
       'POST',
       '/public/v1/events/subscriptions',
       ok([{ name: 'channel.followed', version: 1, subscription_id: 'S' }]),
     )
-    const result = await runKick(['events', 'subscribe', 'channel.followed'], { env })
+    const result = await kick(['events', 'subscribe', 'channel.followed'])
     expect(result.code).toBe(0)
-    expect(kick.requests[1]!.json).toEqual({
+    expect(fixture().requests[1]!.json).toEqual({
       method: 'webhook',
       events: [{ name: 'channel.followed', version: 1 }],
       broadcaster_user_id: 7,
     })
-    kick.verify()
   })
 
   it('subscribe prints the answer and exits 1 naming each event Kick refused', async () => {
@@ -88,73 +79,73 @@ describe('kick events', () => {
       { name: 'chat.message.sent', version: 1, subscription_id: 'S1', error: '' },
       { name: 'kicks.gifted', version: 1, subscription_id: '', error: 'subscription limit reached' },
     ]
-    kick.stub('POST', '/public/v1/events/subscriptions', ok(answer))
-    const result = await runKick(
-      ['events', 'subscribe', 'chat.message.sent', 'kicks.gifted', '--broadcaster-id', '1'],
-      {
-        env,
-      },
-    )
+    fixture().stub('POST', '/public/v1/events/subscriptions', ok(answer))
+    const result = await kick([
+      'events',
+      'subscribe',
+      'chat.message.sent',
+      'kicks.gifted',
+      '--broadcaster-id',
+      '1',
+    ])
     expect(result.code).toBe(1)
     expect(JSON.parse(result.stdout)).toEqual(answer)
     expect(result.stderr).toBe(
       'Error: Kick refused 1 of 2 subscriptions (kicks.gifted: subscription limit reached)\n',
     )
-    kick.verify()
   })
 
   it('subscribe refuses an unknown event type with exit 2 before any request', async () => {
-    const result = await runKick(
-      ['events', 'subscribe', 'chat.message.sent', 'chat.sent', '--broadcaster-id', '1'],
-      {
-        env,
-      },
-    )
+    const result = await kick([
+      'events',
+      'subscribe',
+      'chat.message.sent',
+      'chat.sent',
+      '--broadcaster-id',
+      '1',
+    ])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
       /^Error: unknown event chat\.sent: choose from chat\.message\.sent, .*kicks\.gifted\n$/,
     )
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('unsubscribe deletes the given ids with repeated id keys', async () => {
-    kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
-    const result = await runKick(['events', 'unsubscribe', 'A', 'B'], { env })
+    fixture().stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
+    const result = await kick(['events', 'unsubscribe', 'A', 'B'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({ deleted: ['A', 'B'] })
     expect(result.stderr).toBe('')
-    expect(kick.requests[0]!.query.getAll('id')).toEqual(['A', 'B'])
-    kick.verify()
+    expect(fixture().requests[0]!.query.getAll('id')).toEqual(['A', 'B'])
   })
 
   it('unsubscribe --all lists, then deletes every subscription in batches of 50 without prompting off a terminal', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `ID${String(i).padStart(2, '0')}`)
-    kick.stub('GET', '/public/v1/events/subscriptions', ok(ids.map(subscription)))
-    kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 }, { status: 204 })
-    const result = await runKick(['events', 'unsubscribe', '--all'], { env })
+    fixture().stub('GET', '/public/v1/events/subscriptions', ok(ids.map(subscription)))
+    fixture().stub('DELETE', '/public/v1/events/subscriptions', { status: 204 }, { status: 204 })
+    const result = await kick(['events', 'unsubscribe', '--all'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({ deleted: ids })
-    const deletes = kick.requests.filter((request) => request.method === 'DELETE')
+    const deletes = fixture().requests.filter((request) => request.method === 'DELETE')
     expect(deletes.map((request) => request.query.getAll('id'))).toEqual([ids.slice(0, 50), ids.slice(50)])
-    kick.verify()
   })
 
   it('unsubscribe --all with nothing subscribed deletes nothing', async () => {
-    kick.stub('GET', '/public/v1/events/subscriptions', ok([]))
-    const result = await runKick(['events', 'unsubscribe', '--all', '--yes'], { env })
+    fixture().stub('GET', '/public/v1/events/subscriptions', ok([]))
+    const result = await kick(['events', 'unsubscribe', '--all', '--yes'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({ deleted: [] })
     expect(result.stderr).toBe('')
-    kick.verify()
   })
 
   it.each([
     [[], 'pass one or more subscription ids, or --all'],
     [['A', '--all'], 'pass subscription ids or --all, not both'],
   ])('unsubscribe %j exits 2', async (args, message) => {
-    const result = await runKick(['events', 'unsubscribe', ...args], { env })
+    const result = await kick(['events', 'unsubscribe', ...args])
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(`Error: ${message}\n`)
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 })

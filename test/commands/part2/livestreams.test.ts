@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
+import { ok } from '../../helpers/fixture-server.js'
+import { useFixtureKick } from '../part1/harness.js'
 
 const streamV2 = (id: string) => ({
   id,
@@ -18,110 +18,94 @@ const streamV2 = (id: string) => ({
 })
 
 describe('kick livestreams', () => {
-  let kick: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    kick = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
-  })
-  afterAll(() => kick.close())
-  beforeEach(() => kick.reset())
+  const { fixture, kick } = useFixtureKick()
 
   it('lists v2 live streams with repeated category_id and language_code keys', async () => {
-    kick.stub('GET', '/public/v2/livestreams', ok([streamV2('a')], { pagination: { next_cursor: 'next' } }))
-    const result = await runKick(
-      [
-        'livestreams',
-        'list',
-        '--category-id',
-        '15',
-        '--category-id',
-        '8',
-        '--language',
-        'en',
-        '--language',
-        'de',
-        '--limit',
-        '2',
-      ],
-      { env },
+    fixture().stub(
+      'GET',
+      '/public/v2/livestreams',
+      ok([streamV2('a')], { pagination: { next_cursor: 'next' } }),
     )
+    const result = await kick([
+      'livestreams',
+      'list',
+      '--category-id',
+      '15',
+      '--category-id',
+      '8',
+      '--language',
+      'en',
+      '--language',
+      'de',
+      '--limit',
+      '2',
+    ])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([streamV2('a')])
-    const query = kick.requests[0]!.query
+    const query = fixture().requests[0]!.query
     expect(query.getAll('category_id')).toEqual(['15', '8'])
     expect(query.getAll('language_code')).toEqual(['en', 'de'])
     expect(query.get('limit')).toBe('2')
     expect(query.has('cursor')).toBe(false)
-    kick.verify()
   })
 
   it('--paginate follows next_cursor over three pages and prints one JSON array in order', async () => {
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v2/livestreams',
       ok([streamV2('1'), streamV2('2')], { pagination: { next_cursor: 'c1' } }),
       ok([streamV2('3')], { pagination: { next_cursor: 'c2' } }),
       ok([streamV2('4')], { pagination: { next_cursor: null } }),
     )
-    const result = await runKick(['livestreams', 'list', '--paginate', '--cursor', 'c0'], { env })
+    const result = await kick(['livestreams', 'list', '--paginate', '--cursor', 'c0'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(['1', '2', '3', '4'].map(streamV2))
-    expect(kick.requests.map((request) => request.query.get('cursor'))).toEqual(['c0', 'c1', 'c2'])
-    kick.verify()
+    expect(fixture().requests.map((request) => request.query.get('cursor'))).toEqual(['c0', 'c1', 'c2'])
   })
 
   it('--broadcaster-id selects the deprecated v1 endpoint with a warning, also in JSON mode', async () => {
     const stream = { broadcaster_user_id: 30111, slug: 'x', stream_title: 't', viewer_count: 5 }
-    kick.stub('GET', '/public/v1/livestreams', ok([stream]))
-    const result = await runKick(
-      [
-        'livestreams',
-        'list',
-        '--broadcaster-id',
-        '30111',
-        '--broadcaster-id',
-        '2',
-        '--sort',
-        'viewer_count',
-        '--json',
-      ],
-      { env },
-    )
+    fixture().stub('GET', '/public/v1/livestreams', ok([stream]))
+    const result = await kick([
+      'livestreams',
+      'list',
+      '--broadcaster-id',
+      '30111',
+      '--broadcaster-id',
+      '2',
+      '--sort',
+      'viewer_count',
+      '--json',
+    ])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([stream])
     expect(result.stderr).toBe(
       'Warning: GET /public/v1/livestreams is deprecated by Kick since 2026-06-23; without --api-version 1, ' +
         '--broadcaster-id and --sort the v2 endpoint is used\n',
     )
-    const query = kick.requests[0]!.query
+    const query = fixture().requests[0]!.query
     expect(query.getAll('broadcaster_user_id')).toEqual(['30111', '2'])
     expect(query.get('sort')).toBe('viewer_count')
-    kick.verify()
   })
 
   it('--api-version 1 sends one category_id and language', async () => {
-    kick.stub('GET', '/public/v1/livestreams', ok([]))
-    const result = await runKick(
-      [
-        'livestreams',
-        'list',
-        '--api-version',
-        '1',
-        '--category-id',
-        '15',
-        '--language',
-        'en',
-        '--limit',
-        '100',
-      ],
-      { env },
-    )
+    fixture().stub('GET', '/public/v1/livestreams', ok([]))
+    const result = await kick([
+      'livestreams',
+      'list',
+      '--api-version',
+      '1',
+      '--category-id',
+      '15',
+      '--language',
+      'en',
+      '--limit',
+      '100',
+    ])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe('[]\n')
-    expect(kick.requests[0]!.query.toString()).toBe('category_id=15&language=en&limit=100')
-    kick.verify()
+    expect(fixture().requests[0]!.query.toString()).toBe('category_id=15&language=en&limit=100')
   })
 
   it.each([
@@ -139,19 +123,18 @@ describe('kick livestreams', () => {
     [['--limit', '101'], 'Expected an integer less than or equal to 100'],
     [['--sort', 'popular'], 'Expected --sort=popular to be one of: viewer_count, started_at'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
-    const result = await runKick(['livestreams', 'list', ...args], { env })
+    const result = await kick(['livestreams', 'list', ...args])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1)
     expect(result.stderr).toContain(message)
-    expect(kick.requests).toHaveLength(0)
+    expect(fixture().requests).toHaveLength(0)
   })
 
   it('stats prints the live stream count', async () => {
-    kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 12345 }))
-    const result = await runKick(['livestreams', 'stats'], { env })
+    fixture().stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 12345 }))
+    const result = await kick(['livestreams', 'stats'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({ total_count: 12345 })
-    kick.verify()
   })
 })

@@ -1,27 +1,18 @@
 import { existsSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
+import { ok } from '../../helpers/fixture-server.js'
 import { runKick } from '../../helpers/run-kick.js'
+import { TOKEN, useFixtureKick } from '../part1/harness.js'
 
 /** What a person at a terminal sees: tables, one-line notes, the confirmation before unsubscribe --all. */
 describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal', () => {
-  let kick: FixtureServer
-  let env: Record<string, string>
-  beforeAll(async () => {
-    kick = await FixtureServer.start()
-    env = { KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url }
-  })
-  afterAll(() => kick.close())
-  beforeEach(() => kick.reset())
-
-  const inTerminal = (args: string[], input = '', extra: Record<string, string | undefined> = {}) =>
-    runKick(args, { env: { ...env, ...extra }, input, terminal: true })
+  const { fixture, kickInTerminal: inTerminal } = useFixtureKick()
 
   it('livestreams list prints a table', async () => {
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v2/livestreams',
       ok([
@@ -42,7 +33,6 @@ describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal',
       '│ CHANNEL │ TITLE      │ CATEGORY      │ VIEWERS │ LANGUAGE │ STARTED              │',
       '│ xqc     │ late night │ Just Chatting │ 812     │ en       │ 2026-06-23T10:00:00Z │',
     ])
-    kick.verify()
   })
 
   it('kicks leaderboard shows every period in one table', async () => {
@@ -52,7 +42,7 @@ describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal',
       username,
       gifted_amount: 100 / rank,
     })
-    kick.stub(
+    fixture().stub(
       'GET',
       '/public/v1/kicks/leaderboard',
       ok({ lifetime: [entry(1, 'ann')], month: [], week: [entry(2, 'bo')] }),
@@ -64,39 +54,40 @@ describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal',
       '│ week     │ 2    │ bo   │ 20      │ 50    │',
       '│ lifetime │ 1    │ ann  │ 10      │ 100   │',
     ])
-    kick.verify()
   })
 
   it('livestreams stats prints one summary line', async () => {
-    kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 12345 }))
+    fixture().stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 12345 }))
     const result = await inTerminal(['livestreams', 'stats'])
     expect(result.stdout).toBe('live: 12345\n')
     expect(result.code).toBe(0)
   })
 
   it('events unsubscribe --all asks first; answering no deletes nothing and exits 1', async () => {
-    kick.stub('GET', '/public/v1/events/subscriptions', ok([{ id: 'A', event: 'kicks.gifted', version: 1 }]))
+    fixture().stub(
+      'GET',
+      '/public/v1/events/subscriptions',
+      ok([{ id: 'A', event: 'kicks.gifted', version: 1 }]),
+    )
     const result = await inTerminal(['events', 'unsubscribe', '--all'], 'n\r')
     const transcript = stripVTControlCharacters(result.stdout)
     expect(transcript).toContain('Delete all 1 webhook subscriptions? No')
     expect(transcript.trimEnd().split('\n').at(-1)).toBe('Error: cancelled: nothing was changed')
     expect(result.code).toBe(1)
-    expect(kick.requests.map((request) => request.method)).toEqual(['GET'])
-    kick.verify()
+    expect(fixture().requests.map((request) => request.method)).toEqual(['GET'])
   })
 
   it('events unsubscribe --all --yes deletes without asking and prints one line', async () => {
-    kick.stub('GET', '/public/v1/events/subscriptions', ok([{ id: 'A' }, { id: 'B' }]))
-    kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
+    fixture().stub('GET', '/public/v1/events/subscriptions', ok([{ id: 'A' }, { id: 'B' }]))
+    fixture().stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
     const result = await inTerminal(['events', 'unsubscribe', '--all', '--yes'])
     expect(result.stdout).toBe('Deleted 2 subscriptions\n')
     expect(result.code).toBe(0)
-    expect(kick.requests[1]!.query.getAll('id')).toEqual(['A', 'B'])
-    kick.verify()
+    expect(fixture().requests[1]!.query.getAll('id')).toEqual(['A', 'B'])
   })
 
   it('kick api pretty-prints JSON for a person', async () => {
-    kick.stub('GET', '/public/v1/users', { body: '{"data":[{"user_id":1}],"message":"OK"}' })
+    fixture().stub('GET', '/public/v1/users', { body: '{"data":[{"user_id":1}],"message":"OK"}' })
     const result = await inTerminal(['api', 'users'])
     expect(result.stdout).toBe(
       '{\n  "data": [\n    {\n      "user_id": 1\n    }\n  ],\n  "message": "OK"\n}\n',
@@ -106,12 +97,18 @@ describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal',
 
   it('colour in a terminal, none with NO_COLOR', async () => {
     const answer = ok([{ id: 1, name: 'x', thumbnail: '' }])
-    kick.stub('GET', '/public/v1/categories', answer, answer)
-    const coloured = await inTerminal(['categories', 'search', 'x'], '', { NO_COLOR: undefined })
-    const plain = await inTerminal(['categories', 'search', 'x'], '', { NO_COLOR: '1' })
+    fixture().stub('GET', '/public/v1/categories', answer, answer)
+    const env = { KICK_ACCESS_TOKEN: TOKEN, KICK_API_URL: fixture().url }
+    const coloured = await runKick(['categories', 'search', 'x'], {
+      env: { ...env, NO_COLOR: undefined },
+      terminal: true,
+    })
+    const plain = await runKick(['categories', 'search', 'x'], {
+      env: { ...env, NO_COLOR: '1' },
+      terminal: true,
+    })
     expect(coloured.stdout).toContain('\u001B[33mWarning:\u001B[0m')
     expect(plain.stdout).toContain('Warning: GET /public/v1/categories')
     expect(plain.stdout).not.toContain('\u001B[')
-    kick.verify()
   })
 })
