@@ -141,6 +141,9 @@ command exits 1 (4 for 401).`
       throw new UsageError(`unknown method ${flags.method}: use one of ${API_METHODS.join(', ')}`)
     }
     if (flags.paginate && method !== 'GET') throw new UsageError('--paginate only works with GET')
+    if (flags.input !== undefined && (method === 'GET' || method === 'HEAD')) {
+      throw new UsageError(`a ${method} request has no body: drop --input or set -X POST/PATCH/PUT/DELETE`)
+    }
 
     const headers: Record<string, string> = {}
     for (const [name, value] of (flags.header ?? []).map(parseHeader)) headers[name.toLowerCase()] = value

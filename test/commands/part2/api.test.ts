@@ -263,6 +263,7 @@ describe('kick api', () => {
     [['users', '-F', 'a=@/nonexistent/file'], 'cannot read /nonexistent/file: ENOENT'],
     [['users', '--input', '-', '-F', 'a=@-'], 'stdin can feed --input - or a field'],
     [['users', '--paginate', '-i'], '--include'],
+    [['users', '-X', 'GET', '--input', 'body.json'], 'a GET request has no body'],
     [['users', '--json'], 'Nonexistent flag: --json'],
   ])('refuses %j with exit 2 and no request', async (args, message) => {
     const result = await kick(['api', ...args])
