@@ -51,7 +51,8 @@ export function describeEvent(type: string, payload: unknown): string {
       return `${name(p, 'subscriber')} renewed (${String(field(p, 'duration'))} mo)`
     case 'channel.subscription.gifts': {
       const giftees = field(p, 'giftees')
-      return `${name(p, 'gifter')} gifted ${Array.isArray(giftees) ? giftees.length : '?'} subs`
+      const count = Array.isArray(giftees) ? giftees.length : '?'
+      return `${name(p, 'gifter')} gifted ${count} sub${count === 1 ? '' : 's'}`
     }
     case 'channel.reward.redemption.updated':
       return `${name(p, 'redeemer')} redeemed "${String(field(p, 'reward.title'))}" (${String(field(p, 'status'))})`

@@ -72,6 +72,7 @@ export async function runListen(settings: ListenSettings): Promise<void> {
   let demoTimer: NodeJS.Timeout | undefined
   let client: KickClient | undefined
   const created: string[] = []
+  let listening = false
 
   try {
     const localUrl = await listener.start()
@@ -111,6 +112,7 @@ export async function runListen(settings: ListenSettings): Promise<void> {
     }
     const publicUrl = settings.publicUrl ?? (tunnel ? joinUrl(tunnel.url, settings.path) : undefined)
     banner(settings, localUrl, publicUrl, keySource)
+    listening = true
 
     if (settings.subscribe) {
       client = await settings.subscribe.client()
@@ -131,7 +133,8 @@ export async function runListen(settings: ListenSettings): Promise<void> {
     } finally {
       await tunnel?.close()
       await demo?.mock.close()
-      settings.note(`${listener.printedCount} event${listener.printedCount === 1 ? '' : 's'} printed`)
+      if (listening)
+        settings.note(`${listener.printedCount} event${listener.printedCount === 1 ? '' : 's'} printed`)
     }
   }
 }
@@ -247,15 +250,37 @@ async function startDemo(webhookUrl: string): Promise<Demo> {
   return { mock, client, broadcaster: mock.state.loginUserId }
 }
 
-type MockTrigger = (event: EventType, options?: { broadcasterUserId?: number }) => Promise<void>
+type MockTrigger = (
+  event: EventType,
+  options?: { broadcasterUserId?: number; set?: Record<string, unknown> },
+) => Promise<void>
+
+const DEMO_CHAT = [
+  'gg',
+  'that play was insane',
+  'first time here, hi!',
+  'KEKW [emote:37226:KEKW]',
+  'when is the next stream?',
+]
+const DEMO_KICKS = [100, 500, 1000, 50]
+
+/** Each round of the demo differs a little, so the stream reads like a channel and not a loop. */
+function demoVariation(type: EventType, round: number): Record<string, unknown> {
+  if (type === 'chat.message.sent') return { content: DEMO_CHAT[round % DEMO_CHAT.length], emotes: null }
+  if (type === 'kicks.gifted') return { 'gift.amount': DEMO_KICKS[round % DEMO_KICKS.length] }
+  if (type === 'livestream.status.updated')
+    return round % 2 ? { is_live: false, ended_at: new Date().toISOString() } : {}
+  return {}
+}
 
 /** One sample event every `intervalMs`, cycling through the 10 types; each goes through the real listener. */
 function startDemoStream(demo: Demo, intervalMs: number, warn: (line: string) => void): NodeJS.Timeout {
   let next = 0
   const fire = (): void => {
+    const round = Math.floor(next / EVENT_TYPES.length)
     const type = EVENT_TYPES[next++ % EVENT_TYPES.length]!
     demo.mock
-      .trigger(type, { broadcasterUserId: demo.broadcaster })
+      .trigger(type, { broadcasterUserId: demo.broadcaster, set: demoVariation(type, round) })
       .catch((error: Error) => warn(`demo: ${error.message}`))
   }
   fire()

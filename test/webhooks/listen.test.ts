@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { EVENT_HEADERS, EVENT_TYPES, samplePayload } from '../../src/kick/events.js'
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
 import { runKick } from '../helpers/run-kick.js'
 import {
   type Answer,
@@ -333,6 +334,49 @@ describe('kick listen', () => {
         .map((event) => event.id)
         .sort(),
     ).toEqual(deliveries.map((d) => d.id).sort())
+  })
+
+  it('--subscribe subscribes at start and unsubscribes exactly what it created at exit', async () => {
+    const kick = await FixtureServer.start()
+    try {
+      kick.stub(
+        'POST',
+        '/public/v1/events/subscriptions',
+        ok([
+          { name: 'chat.message.sent', version: 1, subscription_id: '01JSUBCHAT0000000000000000', error: '' },
+          { name: 'kicks.gifted', version: 1, subscription_id: '', error: 'limit reached' },
+        ]),
+      )
+      kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
+      const listener = await listen(
+        ['--subscribe', 'chat.message.sent,kicks.gifted', '--broadcaster-id', '721956'],
+        {
+          KICK_API_URL: kick.url,
+          KICK_ACCESS_TOKEN: 'test-token',
+        },
+      )
+      await until(() => kick.requests.length === 1, 'the subscribe request')
+      expect(kick.requests[0]!.json).toEqual({
+        method: 'webhook',
+        events: [
+          { name: 'chat.message.sent', version: 1 },
+          { name: 'kicks.gifted', version: 1 },
+        ],
+        broadcaster_user_id: 721956,
+      })
+      expect(kick.requests[0]!.headers.authorization).toBe('Bearer test-token')
+      await until(() => listener.stderr().includes('Subscribed to 1 event types'), 'the subscribe note')
+      expect(listener.stderr()).toContain('not subscribed to kicks.gifted: limit reached')
+
+      listener.child.kill('SIGTERM')
+      expect((await listener.exited).code).toBe(0)
+      expect(kick.requests[1]!.method).toBe('DELETE')
+      expect(kick.requests[1]!.query.getAll('id')).toEqual(['01JSUBCHAT0000000000000000'])
+      expect(listener.stderr()).toContain('Unsubscribed 1 subscription\n')
+      kick.verify()
+    } finally {
+      await kick.close()
+    }
   })
 
   it('rejects bad flags with exit 2 before listening', async () => {

@@ -145,12 +145,12 @@ describe('verifyDelivery', () => {
     const bytes = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])
     const id = '01JQR5KV0QC94HMETWYNBWRW4Z'
     const timestamp = '2025-04-01T07:56:19Z'
-    const headers = {
+    const headers: Record<string, string> = {
       ...notJson.headers,
       [EVENT_HEADERS.messageId]: id,
       [EVENT_HEADERS.timestamp]: timestamp,
+      [EVENT_HEADERS.signature]: signDelivery(kick.privateKey, id, timestamp, bytes),
     }
-    headers[EVENT_HEADERS.signature] = signDelivery(kick.privateKey, id, timestamp, bytes)
     const result = verifyDelivery(headers, bytes, trusted)
     expect(result.ok ? '' : result.rejection.reason).toBe('body is not UTF-8')
   })
