@@ -3,20 +3,11 @@ import type { KickClient } from '../kick/client.js'
 import { EVENT_TYPES, type EventType } from '../kick/events.js'
 import type { SubscribeResult } from '../kick/types.js'
 import { formatDuration } from './duration.js'
-import { WebhookListener } from './listener.js'
+import { type ListenerOptions, WebhookListener } from './listener.js'
 import { PublicKeys, type KeySource } from './public-key.js'
 import type { Tunnel, TunnelKind } from './tunnels/index.js'
 
-export interface ListenSettings {
-  host: string
-  port: number
-  path: string
-  maxAgeMs: number
-  events?: ReadonlySet<string>
-  count?: number
-  json: boolean
-  forwardTo?: string
-  saveDir?: string
+export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
   tunnel: TunnelKind
   tunnelHost?: string
   tunnelTimeoutMs: number
@@ -33,7 +24,6 @@ export interface ListenSettings {
   }
   /** `--demo`: an in-process mock Kick streaming signed sample events through this listener */
   demo?: { intervalMs: number }
-  out: NodeJS.WriteStream
   /** a line on stderr */
   note: (line: string) => void
   warn: (line: string) => void
@@ -54,19 +44,7 @@ interface DemoKick {
  * flush stdout, unsubscribe and close everything it opened.
  */
 export async function runListen(settings: ListenSettings): Promise<void> {
-  const listener = new WebhookListener({
-    host: settings.host,
-    port: settings.port,
-    path: settings.path,
-    maxAgeMs: settings.maxAgeMs,
-    events: settings.events,
-    count: settings.count,
-    json: settings.json,
-    out: settings.out,
-    log: settings.note,
-    forwardTo: settings.forwardTo,
-    saveDir: settings.saveDir,
-  })
+  const listener = new WebhookListener({ ...settings, log: settings.note })
   let tunnel: Tunnel | undefined
   let demo: Demo | undefined
   let demoTimer: NodeJS.Timeout | undefined

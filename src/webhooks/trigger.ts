@@ -64,26 +64,32 @@ export function samplePayloadFor(type: EventType, options: SampleOptions = {}): 
   return payload
 }
 
-/** A delivery signed like Kick's (RSA PKCS#1 v1.5 / SHA-256 over `id.timestamp.body`) with `privateKey`. */
-export function signedDelivery(
-  type: string,
-  payload: unknown,
-  privateKey: KeyLike,
-  subscriptionId = ulid(),
-): SignedDelivery {
-  const id = ulid()
-  const timestamp = eventTimestamp()
-  const body = JSON.stringify(payload)
+export interface DeliveryParts {
+  type: string
+  /** the exact body bytes to sign and send */
+  body: string
+  id?: string
+  timestamp?: string
+  subscriptionId?: string
+}
+
+/**
+ * A delivery signed like Kick's (RSA PKCS#1 v1.5 / SHA-256 over `id.timestamp.body`) with `privateKey`; the
+ * id, timestamp and subscription id are fresh unless given.
+ */
+export function signedDelivery(privateKey: KeyLike, parts: DeliveryParts): SignedDelivery {
+  const id = parts.id ?? ulid()
+  const timestamp = parts.timestamp ?? eventTimestamp()
   return {
     id,
-    body,
+    body: parts.body,
     headers: {
       'Content-Type': 'application/json',
       [EVENT_HEADERS.messageId]: id,
-      [EVENT_HEADERS.subscriptionId]: subscriptionId,
-      [EVENT_HEADERS.signature]: signDelivery(privateKey, id, timestamp, body),
+      [EVENT_HEADERS.subscriptionId]: parts.subscriptionId ?? ulid(),
+      [EVENT_HEADERS.signature]: signDelivery(privateKey, id, timestamp, parts.body),
       [EVENT_HEADERS.timestamp]: timestamp,
-      [EVENT_HEADERS.type]: type,
+      [EVENT_HEADERS.type]: parts.type,
       [EVENT_HEADERS.version]: '1',
     },
   }

@@ -5,8 +5,8 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { EVENT_HEADERS, eventTimestamp, samplePayload, ulid } from '../../src/kick/events.js'
-import { signDelivery } from '../../src/webhooks/signature.js'
+import { type EventType, samplePayload } from '../../src/kick/events.js'
+import { type SignedDelivery, signedDelivery } from '../../src/webhooks/trigger.js'
 import { BIN, ROOT, baseEnv } from '../helpers/run-kick.js'
 
 export interface TestKey {
@@ -24,34 +24,16 @@ export function freshKey(): TestKey {
   return { privateKey, publicKey, pemFile }
 }
 
-export interface Delivery {
-  id: string
-  headers: Record<string, string>
-  body: string
-}
+export type Delivery = SignedDelivery
 
-/** A delivery signed like Kick's, with the six headers; `overrides` change any of them. */
+/** A delivery signed like Kick's, with the six headers; by default a chat message sample, fresh id, now. */
 export function delivery(
   privateKey: KeyObject,
   options: { type?: string; body?: string; id?: string; timestamp?: string } = {},
 ): Delivery {
   const type = options.type ?? 'chat.message.sent'
-  const id = options.id ?? ulid()
-  const timestamp = options.timestamp ?? eventTimestamp()
-  const body = options.body ?? JSON.stringify(samplePayload(type as 'chat.message.sent'))
-  return {
-    id,
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      [EVENT_HEADERS.messageId]: id,
-      [EVENT_HEADERS.subscriptionId]: ulid(),
-      [EVENT_HEADERS.signature]: signDelivery(privateKey, id, timestamp, body),
-      [EVENT_HEADERS.timestamp]: timestamp,
-      [EVENT_HEADERS.type]: type,
-      [EVENT_HEADERS.version]: '1',
-    },
-  }
+  const body = options.body ?? JSON.stringify(samplePayload(type as EventType))
+  return signedDelivery(privateKey, { ...options, type, body })
 }
 
 export interface Answer {

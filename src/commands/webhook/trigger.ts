@@ -50,7 +50,11 @@ Events: ${EVENT_TYPES.join(', ')}.`
       const payload = samplePayloadFor(event, { broadcasterUserId: flags['broadcaster-id'], set })
       let result: TriggerResult
       try {
-        result = await postDelivery(flags.to, event, signedDelivery(event, payload, privateKey))
+        result = await postDelivery(
+          flags.to,
+          event,
+          signedDelivery(privateKey, { type: event, body: JSON.stringify(payload) }),
+        )
       } catch (error) {
         if (results.length && this.jsonEnabled()) this.logJson(results)
         throw new KickError(
