@@ -5,7 +5,9 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import type { MockKick } from '../../src/mock/server.js'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+
+import { type MockKick, startMockKick } from '../../src/mock/server.js'
 import { BIN, baseEnv, isolatedHome, type KickResult, ROOT, runKick } from '../helpers/run-kick.js'
 
 export const CLIENT_ID = '01JTESTC11ENT1D000000000000'
@@ -255,4 +257,26 @@ function readIfExists(path: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The hooks every auth test file needs: one mock Kick for the file (enforcing the client secret), a fresh
+ * world per test, and the test's keychain entries cleared after it. `use` receives them.
+ */
+export function authWorldHooks(use: (mock: MockKick, world: AuthWorld) => void): void {
+  let mock: MockKick
+  beforeAll(async () => {
+    // the mock signs webhooks with the dev key it keeps in the config dir: never the developer's own
+    process.env.XDG_CONFIG_HOME = isolatedHome().XDG_CONFIG_HOME
+    mock = await startMockKick({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
+  })
+  afterAll(() => mock.close())
+  beforeEach(async (context) => {
+    const world = new AuthWorld(mock, await freePort())
+    use(mock, world)
+    context.onTestFinished(() => {
+      keychainClear(world.profile)
+      keychainClear(`${world.profile}b`)
+    })
+  })
 }

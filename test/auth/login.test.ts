@@ -1,23 +1,16 @@
 import { createServer, type Server } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { type MockKick, startMockKick } from '../../src/mock/server.js'
-import { isolatedHome } from '../helpers/run-kick.js'
-import { AuthWorld, CLIENT_ID, CLIENT_SECRET, freePort, keychainClear, startKick } from './harness.js'
+import type { MockKick } from '../../src/mock/server.js'
+import { AuthWorld, authWorldHooks, CLIENT_ID, CLIENT_SECRET, startKick } from './harness.js'
 
 describe('kick login', () => {
   let mock: MockKick
   let world: AuthWorld
 
-  beforeAll(async () => {
-    // the mock signs webhooks with the dev key it keeps in the config dir: never the developer's own
-    process.env.XDG_CONFIG_HOME = isolatedHome().XDG_CONFIG_HOME
-    mock = await startMockKick({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
-  })
-  afterAll(() => mock.close())
-  beforeEach(async (context) => {
-    world = new AuthWorld(mock, await freePort())
-    context.onTestFinished(() => keychainClear(world.profile))
+  authWorldHooks((m, w) => {
+    mock = m
+    world = w
   })
 
   const issuedUserTokens = () =>

@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { type MockKick, startMockKick } from '../../src/mock/server.js'
-import { baseEnv, BIN, isolatedHome, ROOT, runKick } from '../helpers/run-kick.js'
-import { AuthWorld, CLIENT_ID, CLIENT_SECRET, freePort, keychainClear } from './harness.js'
+import { baseEnv, BIN, ROOT, runKick } from '../helpers/run-kick.js'
+import { AuthWorld, authWorldHooks, CLIENT_ID, CLIENT_SECRET } from './harness.js'
 
 describe('kick login in a terminal', () => {
-  let mock: MockKick
   let world: AuthWorld
-
-  beforeAll(async () => {
-    process.env.XDG_CONFIG_HOME = isolatedHome().XDG_CONFIG_HOME
-    mock = await startMockKick({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
-  })
-  afterAll(() => mock.close())
-  beforeEach(async (context) => {
-    world = new AuthWorld(mock, await freePort())
-    context.onTestFinished(() => keychainClear(world.profile))
-  })
+  authWorldHooks((_mock, w) => (world = w))
 
   it('asks for the missing client id and secret (hidden), stores them, and logs in', async () => {
     const env = world.env({ KICK_CLIENT_ID: undefined, KICK_CLIENT_SECRET: undefined })

@@ -1,16 +1,13 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { type MockKick, startMockKick } from '../../src/mock/server.js'
-import { isolatedHome } from '../helpers/run-kick.js'
+import type { MockKick } from '../../src/mock/server.js'
 import {
   AuthWorld,
+  authWorldHooks,
   CLIENT_ID,
-  CLIENT_SECRET,
   fileMode,
-  freePort,
   hangingBus,
-  keychainClear,
   keychainLookup,
   keyringAvailable,
   readPair,
@@ -25,17 +22,9 @@ describe('stored tokens', () => {
   let mock: MockKick
   let world: AuthWorld
 
-  beforeAll(async () => {
-    process.env.XDG_CONFIG_HOME = isolatedHome().XDG_CONFIG_HOME
-    mock = await startMockKick({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
-  })
-  afterAll(() => mock.close())
-  beforeEach(async (context) => {
-    world = new AuthWorld(mock, await freePort())
-    context.onTestFinished(() => {
-      keychainClear(world.profile)
-      keychainClear(`${world.profile}b`)
-    })
+  authWorldHooks((m, w) => {
+    mock = m
+    world = w
   })
 
   const userTokens = () => [...mock.state.tokens.access.values()].filter((token) => token.kind === 'user')
