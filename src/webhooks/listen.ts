@@ -78,15 +78,21 @@ export async function runListen(settings: ListenSettings): Promise<void> {
     }
 
     if (settings.tunnel !== 'none') {
-      const { startTunnel } = await import('./tunnels/index.js')
+      const { startTunnel, TunnelCancelled } = await import('./tunnels/index.js')
       const address = new URL(localUrl)
-      tunnel = await startTunnel(settings.tunnel, {
-        localHost: settings.host,
-        localPort: Number(address.port),
-        tunnelHost: settings.tunnelHost,
-        timeoutMs: settings.tunnelTimeoutMs,
-        warn: settings.warn,
-      })
+      try {
+        tunnel = await startTunnel(settings.tunnel, {
+          localHost: settings.host,
+          localPort: Number(address.port),
+          tunnelHost: settings.tunnelHost,
+          timeoutMs: settings.tunnelTimeoutMs,
+          cancel: settings.interrupted,
+          warn: settings.warn,
+        })
+      } catch (error) {
+        if (error instanceof TunnelCancelled) return settings.note('stopped before the tunnel opened')
+        throw error
+      }
     }
     const publicUrl = settings.publicUrl ?? (tunnel ? joinUrl(tunnel.url, settings.path) : undefined)
     banner(settings, localUrl, publicUrl, keySource)

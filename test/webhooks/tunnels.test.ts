@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { runKick } from '../helpers/run-kick.js'
+import { BIN, ROOT, baseEnv, runKick } from '../helpers/run-kick.js'
 import { delivery, freshKey, type Running, startKick, stopKick, until } from './helpers.js'
 
 const key = freshKey()
@@ -186,6 +187,31 @@ describe('kick listen tunnels', () => {
     )
     const pid = Number(readFileSync(silent.pidFile, 'utf8'))
     await until(() => !alive(pid), 'the abandoned cloudflared to be stopped')
+  })
+
+  it('cloudflared: Ctrl-C while it is still connecting stops it and exits 0', async () => {
+    const silent = fakeCloudflared('silent')
+    const child = spawn(process.execPath, [BIN, 'listen', '--tunnel', 'cloudflared'], {
+      cwd: ROOT,
+      env: baseEnv({ PATH: silent.path }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    try {
+      await until(
+        () => existsSync(silent.pidFile) && readFileSync(silent.pidFile, 'utf8').endsWith('\n'),
+        'cloudflared to start',
+      )
+      const pid = Number(readFileSync(silent.pidFile, 'utf8'))
+      child.kill('SIGINT')
+      expect(await exited).toBe(0)
+      expect(stderr).toContain('stopped before the tunnel opened')
+      await until(() => !alive(pid), 'cloudflared to be stopped')
+    } finally {
+      child.kill('SIGKILL')
+    }
   })
 
   it('localtunnel: times out against a server that never answers', async () => {

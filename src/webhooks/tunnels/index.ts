@@ -18,6 +18,8 @@ export interface TunnelOptions {
   tunnelHost?: string
   /** offline, some providers never settle: give up after this */
   timeoutMs: number
+  /** settles when the start should be given up (a signal) */
+  cancel?: Promise<unknown>
   /** problems after the start (a dropped connection), one line on stderr */
   warn: (message: string) => void
 }
@@ -54,25 +56,38 @@ export async function startTunnel(
       : kind === 'localtunnel'
         ? (await import('./localtunnel.js')).startLocaltunnel(resolved)
         : (await import('./cloudflared.js')).startCloudflared(resolved)
+  const giveUp = (): void => {
+    start.abort()
+    start.tunnel.then(
+      (late) => late.close(),
+      () => undefined,
+    )
+  }
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      start.abort()
-      start.tunnel.then(
-        (late) => late.close(),
-        () => undefined,
-      )
-      reject(
-        new KickError(
-          `the ${kind} tunnel did not open within ${formatDuration(options.timeoutMs)}${hint(kind)}`,
-        ),
-      )
+      giveUp()
+      const waited = formatDuration(options.timeoutMs)
+      reject(new KickError(`the ${kind} tunnel did not open within ${waited}${hint(kind)}`))
     }, options.timeoutMs)
   })
+  // Ctrl-C while a provider is still connecting: undo it rather than wait for the timeout.
+  const cancelled = (options.cancel ?? new Promise<never>(() => undefined)).then(() => {
+    giveUp()
+    throw new TunnelCancelled()
+  })
   try {
-    return await Promise.race([start.tunnel, timeout])
+    return await Promise.race([start.tunnel, timeout, cancelled])
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** The tunnel start was cancelled (SIGINT/SIGTERM): not a failure. */
+export class TunnelCancelled extends Error {
+  constructor() {
+    super('tunnel start cancelled')
+    this.name = 'TunnelCancelled'
   }
 }
 
