@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { EVENT_HEADERS, EVENT_TYPES, samplePayload } from '../../src/kick/events.js'
@@ -14,7 +17,8 @@ afterEach(async () => {
 describe('kick trigger into kick listen', () => {
   it('is accepted by listen --accept-dev-signatures (same dev key), and printed with the --set changes', async () => {
     const home = isolatedHome()
-    running = await startKick(['listen', '--accept-dev-signatures', '--count', '2'], home)
+    const saveDir = mkdtempSync(join(tmpdir(), 'kick-save-'))
+    running = await startKick(['listen', '--accept-dev-signatures', '--count', '2', '--save', saveDir], home)
     const sent = await runKick(
       [
         'trigger',
@@ -57,6 +61,17 @@ describe('kick trigger into kick listen', () => {
     expected.gift.amount = 500
     expected.gift.message = '100'
     expect(printed[0]!.payload).toEqual(expected)
+
+    // the saved delivery verifies offline with the same dev key, and only with it
+    const file = join(saveDir, `${results[0]!.id}.json`)
+    const valid = await runKick(['webhook', 'verify', '--file', file, '--accept-dev-signatures'], {
+      env: home,
+    })
+    expect(valid.code).toBe(0)
+    expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, id: results[0]!.id, key: 'dev' })
+    const withoutDev = await runKick(['webhook', 'verify', '--file', file], { env: home })
+    expect(withoutDev.code).toBe(1)
+    expect(withoutDev.stderr).toContain('Error: invalid delivery: signature does not match\n')
   })
 
   it('is rejected (401) by a listener without --accept-dev-signatures; trigger exits 1 naming the status', async () => {
