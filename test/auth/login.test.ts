@@ -145,6 +145,9 @@ describe('kick login', () => {
     const unknown = await world.kick(['login', '--scopes', 'user:read,chat:shout'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('Error: unknown scope chat:shout')
+    const remote = await world.login('user:read', { KICK_REDIRECT_URI: 'https://example.com/callback' })
+    expect(remote.code).toBe(2)
+    expect(remote.stderr).toContain('Error: redirect-uri must be an http:// loopback URL')
     expect(world.browserUrls()).toHaveLength(0)
   })
 

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import type { LoginResult } from '../../auth/login.js'
+import { validateConfigValue } from '../../config/config.js'
 import { UsageError } from '../../errors.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { interactive } from '../../output/terminal.js'
@@ -42,15 +43,14 @@ export default class AuthLogin extends KickCommand<typeof AuthLogin> {
     if (!scopes && !interactive())
       throw new UsageError('which scopes? pass --scopes a,b or --all-scopes (no prompt without a terminal)')
 
-    const [{ Session }, { appCredentials }, { loginWithBrowser }] = await Promise.all([
-      import('../../auth/session.js'),
+    // KICK_REDIRECT_URI skips `config set`'s check: the callback listener only ever serves loopback.
+    validateConfigValue('redirect-uri', (await this.settings()).redirectUri)
+
+    const [session, { appCredentials }, { loginWithBrowser }] = await Promise.all([
+      this.session(),
       import('../../auth/credentials.js'),
       import('../../auth/login.js'),
     ])
-    const session = new Session(await this.settings(), {
-      warn: (line) => this.warning(line),
-      trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
-    })
     const credentials = await appCredentials(session)
     scopes ??= await askScopes()
     const result = await loginWithBrowser(session, {
