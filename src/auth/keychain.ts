@@ -1,10 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-/** The keychain service every kick secret is filed under; the account says which profile and what. */
+import { configDir, standardConfigDir } from '../config/paths.js'
+
+/** The keychain service kick's secrets are filed under; the account says which profile and what. */
 export const KEYCHAIN_SERVICE = 'kick-cli'
+
+/**
+ * The service for this config dir. The keychain is one per user while config dirs are not: a config dir
+ * moved with XDG_CONFIG_HOME (another install, a test's isolated home) gets entries of its own, so its
+ * profiles never pick up tokens issued for another config's app and API.
+ */
+export function keychainService(): string {
+  const dir = configDir()
+  return resolve(dir) === resolve(standardConfigDir()) ? KEYCHAIN_SERVICE : `${KEYCHAIN_SERVICE}:${dir}`
+}
 
 /**
  * How long one keychain operation may take before the keychain is given up on for the rest of the run
@@ -53,7 +66,7 @@ export class Keychain {
   private readonly pending = new Map<number, Pending>()
 
   constructor(
-    readonly service = KEYCHAIN_SERVICE,
+    readonly service = keychainService(),
     private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
   ) {}
 

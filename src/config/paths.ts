@@ -4,6 +4,11 @@ import { join } from 'node:path'
 /** The platform config dir (`$XDG_CONFIG_HOME/kick`, `%APPDATA%\kick` on Windows), like gh's. */
 export function configDir(): string {
   if (process.env.XDG_CONFIG_HOME) return join(process.env.XDG_CONFIG_HOME, 'kick')
+  return standardConfigDir()
+}
+
+/** Where the config dir is when XDG_CONFIG_HOME does not move it. */
+export function standardConfigDir(): string {
   if (process.platform === 'win32' && process.env.APPDATA) return join(process.env.APPDATA, 'kick')
   return join(homedir(), '.config', 'kick')
 }

@@ -43,6 +43,7 @@ if (mode === 'deny') {
 /** One test's world: its own home (config dir, fallback files), profile name and redirect port. */
 export class AuthWorld {
   readonly home = isolatedHome()
+  readonly service = serviceFor(this.home)
   readonly profile = `t${randomBytes(4).toString('hex')}`
   readonly browserLog: string
   readonly browser: string
@@ -135,23 +136,27 @@ export function keyringAvailable(): boolean {
   return found.stdout === 'probe'
 }
 
-/** What the keychain holds for `kick-cli` / `<profile>:<item>`, read with `secret-tool` as a user would. */
-export function keychainLookup(profile: string, item: string): string | undefined {
-  const result = spawnSync(
-    'secret-tool',
-    ['lookup', 'service', 'kick-cli', 'username', `${profile}:${item}`],
-    {
-      encoding: 'utf8',
-      timeout: 5000,
-    },
-  )
+/**
+ * The keychain service kick files a config dir's secrets under: `kick-cli` for the standard config dir,
+ * `kick-cli:<dir>` for one moved by XDG_CONFIG_HOME, as every test's isolated home is.
+ */
+export function serviceFor(home: Record<string, string>): string {
+  return `kick-cli:${join(home.XDG_CONFIG_HOME, 'kick')}`
+}
+
+/** What the keychain holds for `<service>` / `<profile>:<item>`, read with `secret-tool` as a user would. */
+export function keychainLookup(service: string, profile: string, item: string): string | undefined {
+  const result = spawnSync('secret-tool', ['lookup', 'service', service, 'username', `${profile}:${item}`], {
+    encoding: 'utf8',
+    timeout: 5000,
+  })
   return result.status === 0 && result.stdout ? result.stdout : undefined
 }
 
-export function keychainStore(profile: string, item: string, value: string): void {
+export function keychainStore(service: string, profile: string, item: string, value: string): void {
   execFileSync(
     'secret-tool',
-    ['store', '--label', 'kick test', 'service', 'kick-cli', 'username', `${profile}:${item}`],
+    ['store', '--label', 'kick test', 'service', service, 'username', `${profile}:${item}`],
     {
       input: value,
       timeout: 5000,
@@ -159,11 +164,9 @@ export function keychainStore(profile: string, item: string, value: string): voi
   )
 }
 
-export function keychainClear(profile: string): void {
-  for (const item of ['tokens', 'app-token', 'client-secret'])
-    spawnSync('secret-tool', ['clear', 'service', 'kick-cli', 'username', `${profile}:${item}`], {
-      timeout: 5000,
-    })
+/** Clears every entry kick made for a config dir (all its profiles), so tests leave the keyring as found. */
+export function keychainClear(service: string): void {
+  spawnSync('secret-tool', ['clear', 'service', service], { timeout: 5000 })
 }
 
 export function fileMode(path: string): number {
@@ -237,7 +240,7 @@ export interface StoredPair {
 
 export function readPair(world: AuthWorld, keyring: boolean): StoredPair | undefined {
   const text = keyring
-    ? keychainLookup(world.profile, 'tokens')
+    ? keychainLookup(world.service, world.profile, 'tokens')
     : readIfExists(join(world.configDir(), 'credentials', `${world.profile}.tokens`))
   return text ? (JSON.parse(text) as StoredPair) : undefined
 }
@@ -247,7 +250,7 @@ export function rewritePair(world: AuthWorld, keyring: boolean, change: (pair: S
   const pair = readPair(world, keyring)
   if (!pair) throw new Error('no stored pair to rewrite')
   change(pair)
-  if (keyring) keychainStore(world.profile, 'tokens', JSON.stringify(pair))
+  if (keyring) keychainStore(world.service, world.profile, 'tokens', JSON.stringify(pair))
   else writeFileSync(join(world.configDir(), 'credentials', `${world.profile}.tokens`), JSON.stringify(pair))
 }
 
@@ -274,9 +277,6 @@ export function authWorldHooks(use: (mock: MockKick, world: AuthWorld) => void):
   beforeEach(async (context) => {
     const world = new AuthWorld(mock, await freePort())
     use(mock, world)
-    context.onTestFinished(() => {
-      keychainClear(world.profile)
-      keychainClear(`${world.profile}b`)
-    })
+    context.onTestFinished(() => keychainClear(world.service))
   })
 }

@@ -6,6 +6,7 @@ import {
   AuthWorld,
   authWorldHooks,
   CLIENT_ID,
+  CLIENT_SECRET,
   fileMode,
   hangingBus,
   keychainLookup,
@@ -42,7 +43,7 @@ describe('stored tokens', () => {
       const result = await login()
       expect(JSON.parse(result.stdout).storage).toBe('keychain')
       expect(result.stderr).not.toContain('Warning')
-      const pair = JSON.parse(keychainLookup(world.profile, 'tokens')!)
+      const pair = JSON.parse(keychainLookup(world.service, world.profile, 'tokens')!)
       const issued = mock.state.tokens.access.get(pair.access_token)
       expect(issued).toMatchObject({ kind: 'user', revoked: false, refreshToken: pair.refresh_token })
       expect(pair.scopes).toEqual(['user:read', 'chat:write'])
@@ -66,7 +67,7 @@ describe('stored tokens', () => {
     expect(fileMode(join(world.configDir(), 'credentials'))).toBe(0o700)
     const pair = readPair(world, false)!
     expect(mock.state.tokens.activeAccess(pair.access_token)?.kind).toBe('user')
-    if (keyring) expect(keychainLookup(world.profile, 'tokens')).toBeUndefined()
+    if (keyring) expect(keychainLookup(world.service, world.profile, 'tokens')).toBeUndefined()
 
     const token = await world.kick(['auth', 'token'], NO_BUS)
     expect(token).toMatchObject({ code: 0, stdout: `${pair.access_token}\n`, stderr: '' })
@@ -240,9 +241,21 @@ describe('stored tokens', () => {
   it('kick auth refresh refreshes now and stores the new pair', async () => {
     await login()
     const before = readPair(world, keyring)!
-    const result = await world.kick(['auth', 'refresh'])
+    const result = await world.kick(['auth', 'refresh', '--verbose'])
     expect(result.code, result.stderr).toBe(0)
     const after = readPair(world, keyring)!
+    // the traced token request shows its form with every secret redacted
+    expect(result.stderr).toContain('> POST /oauth/token'.replace('/oauth', `${mock.url}/oauth`))
+    expect(result.stderr).toContain('grant_type=refresh_token')
+    expect(result.stderr).toContain('client_secret=[redacted]')
+    for (const secret of [
+      before.refresh_token!,
+      before.access_token,
+      after.access_token,
+      after.refresh_token!,
+      CLIENT_SECRET,
+    ])
+      expect(result.stderr).not.toContain(secret)
     expect(after.access_token).not.toBe(before.access_token)
     expect(JSON.parse(result.stdout)).toEqual({
       profile: world.profile,
@@ -263,7 +276,9 @@ describe('stored tokens', () => {
     expect(appTokens().length - before).toBe(1)
     expect(first.stdout).toBe(`${appTokens().at(-1)!.value}\n`)
     if (keyring)
-      expect(JSON.parse(keychainLookup(world.profile, 'app-token')!).access_token).toBe(first.stdout.trim())
+      expect(JSON.parse(keychainLookup(world.service, world.profile, 'app-token')!).access_token).toBe(
+        first.stdout.trim(),
+      )
 
     const noSecret = await world.kick(['auth', 'token', '--app'], { KICK_CLIENT_SECRET: undefined })
     expect(noSecret.code).toBe(4)

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { isolatedHome, runKick } from '../helpers/run-kick.js'
-import { keychainClear, keychainLookup, keyringAvailable } from '../auth/harness.js'
+import { keychainClear, keychainLookup, keyringAvailable, serviceFor } from '../auth/harness.js'
 
 const keyring = keyringAvailable()
 
@@ -21,7 +22,7 @@ describe('kick config', () => {
       input,
     })
 
-  afterEach(() => keychainClear(profile))
+  afterEach(() => keychainClear(serviceFor(home)))
 
   it('sets, gets, lists and unsets keys per profile, in a 0600 file', async () => {
     expect((await kick(['config', 'set', 'client-id', '01JCLIENT'])).code).toBe(0)
@@ -121,7 +122,7 @@ describe('kick config', () => {
     expect(stored.value).toBe('(hidden)')
     if (keyring) {
       expect(stored.stored_in).toBe('keychain')
-      expect(keychainLookup(profile, 'client-secret')).toBe(secret)
+      expect(keychainLookup(serviceFor(home), profile, 'client-secret')).toBe(secret)
     }
     await kick(['config', 'set', 'client-id', 'abc'])
     const files = walk(home.HOME).filter((file) => readFileSync(file, 'utf8').includes(secret))
@@ -139,8 +140,24 @@ describe('kick config', () => {
 
     const unset = await kick(['config', 'unset', 'client-secret'])
     expect(JSON.parse(unset.stdout)).toEqual({ key: 'client-secret', removed: true })
-    expect(keychainLookup(profile, 'client-secret')).toBeUndefined()
+    expect(keychainLookup(serviceFor(home), profile, 'client-secret')).toBeUndefined()
   })
+
+  it.runIf(keyring)(
+    'files secrets under kick-cli for the standard config dir, kick-cli:<dir> for a moved one',
+    async () => {
+      const standard = { XDG_CONFIG_HOME: undefined }
+      expect((await kick(['config', 'set', 'client-secret', 'in-standard'], standard)).code).toBe(0)
+      try {
+        expect(keychainLookup('kick-cli', profile, 'client-secret')).toBe('in-standard')
+        expect(keychainLookup(serviceFor(home), profile, 'client-secret')).toBeUndefined()
+        // the moved config dir does not see it
+        expect((await kick(['config', 'get', 'client-secret'])).code).toBe(1)
+      } finally {
+        execFileSync('secret-tool', ['clear', 'service', 'kick-cli', 'username', `${profile}:client-secret`])
+      }
+    },
+  )
 
   it('stores client-secret in a 0600 file with a warning when no keychain answers', async () => {
     const env = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
