@@ -298,6 +298,16 @@ describe('stored tokens', () => {
     )
   })
 
+  it('kick api --app uses an app token even when logged in', async () => {
+    await login()
+    const before = appTokens().length
+    const result = await world.kick(['api', 'users?id=200001', '--app'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(appTokens().length - before).toBe(1)
+    // an app token gets no email address: only the user's own token does
+    expect(JSON.parse(result.stdout).data).toEqual([expect.objectContaining({ user_id: 200001, email: '' })])
+  })
+
   it('keeps profiles side by side', async () => {
     const bot = `${world.profile}b`
     await login()
