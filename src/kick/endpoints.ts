@@ -72,7 +72,7 @@ const table = {
   // --- OAuth server (id.kick.com) ---
   oauthAuthorize: {
     method: 'GET', host: 'auth', path: '/oauth/authorize', token: 'none', scopes: [], body: 'none',
-    success: 302, pagination: 'none', command: 'login', summary: 'Browser authorization (PKCE S256)',
+    success: 302, pagination: 'none', command: 'auth login', summary: 'Browser authorization (PKCE S256)',
   },
   oauthToken: {
     method: 'POST', host: 'auth', path: '/oauth/token', token: 'none', scopes: [], body: 'form',

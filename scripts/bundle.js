@@ -1,0 +1,86 @@
+// Bundles the CLI (oclif core, ky, every command and our code) into one CommonJS file, dist/kick.cjs.
+// Why: Node spends most of a short command's life resolving, reading and compiling hundreds of small
+// modules; one file (with a V8 code cache, see bin/run.js) starts in a fraction of that. Heavy or native
+// packages stay external and are loaded with `await import()` only by the commands that use them.
+import { build } from 'esbuild'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const commandsDir = join(root, 'src', 'commands')
+
+function commandFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return commandFiles(path)
+    return name.endsWith('.ts') ? [path] : []
+  })
+}
+
+// oclif's "explicit" command discovery: one export mapping every command id to its class.
+const files = commandFiles(commandsDir).sort()
+const entry = [
+  `export { execute } from '@oclif/core'`,
+  ...files.map(
+    (file, i) => `import command${i} from './${relative(join(root, 'src'), file).replace(/\.ts$/, '.js')}'`,
+  ),
+  `export const COMMANDS = {`,
+  ...files.map((file, i) => {
+    const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/').join(':')
+    return `  '${id}': command${i},`
+  }),
+  `}`,
+].join('\n')
+
+const shared = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  logLevel: 'warning',
+}
+
+const bundle = await build({
+  ...shared,
+  write: false,
+  stdin: { contents: entry, resolveDir: join(root, 'src'), sourcefile: 'commands-index.ts', loader: 'ts' },
+  outfile: join(root, 'dist', 'kick.cjs'),
+  format: 'cjs',
+  // import.meta.url inside the bundle means the bundle's own location.
+  define: { 'import.meta.url': '__bundleUrl' },
+  external: [
+    '@napi-rs/keyring',
+    '@ngrok/ngrok',
+    'localtunnel',
+    '@inquirer/prompts',
+    'open',
+    'cli-table3',
+    // oclif loads these only to run TypeScript sources in development
+    'typescript',
+    'ts-node',
+    'tsx',
+  ],
+})
+
+// bin/run.js compiles the bundle with vm.Script (for its code cache), where Node 20 cannot run a dynamic
+// import() reliably. Every import() therefore goes through __kickImport, which bin/run.js (a real ES module)
+// provides; loaded by plain require (the manifest script), the bundle falls back to import() itself.
+const banner = [
+  "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
+  'const __kickImport = globalThis.__kickImport ?? ((specifier) => import(specifier));',
+].join('\n')
+const code = bundle.outputFiles[0].text.replace(/(?<![\w$."'`])import\(/g, '__kickImport(')
+writeFileSync(join(root, 'dist', 'kick.cjs'), `${banner}\n${code}`)
+
+// The keychain runs in a child process (a hung Secret Service must not block the CLI): its script is a file
+// of its own beside the bundle, where src/auth/keychain.ts looks for it.
+await build({
+  ...shared,
+  entryPoints: [join(root, 'src', 'auth', 'keychain-child.ts')],
+  outfile: join(root, 'dist', 'keychain-child.js'),
+  format: 'esm',
+  external: ['@napi-rs/keyring'],
+})
+console.log(`dist/kick.cjs: ${files.length} commands bundled`)
