@@ -3,7 +3,7 @@
 // modules; one file (with a V8 code cache, see bin/run.js) starts in a fraction of that. Heavy or native
 // packages stay external and are loaded with `await import()` only by the commands that use them.
 import { build } from 'esbuild'
-import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -72,6 +72,7 @@ const banner = [
   'const __kickImport = globalThis.__kickImport ?? ((specifier) => import(specifier));',
 ].join('\n')
 const code = bundle.outputFiles[0].text.replace(/(?<![\w$."'`])import\(/g, '__kickImport(')
+mkdirSync(join(root, 'dist'), { recursive: true })
 writeFileSync(join(root, 'dist', 'kick.cjs'), `${banner}\n${code}`)
 
 // The keychain runs in a child process (a hung Secret Service must not block the CLI): its script is a file
