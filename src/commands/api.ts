@@ -19,6 +19,7 @@ import {
 } from '../kick/api-request.js'
 import type { RawResponse, SendOptions } from '../kick/client.js'
 import { matchEndpoint } from '../kick/endpoints.js'
+import { followCursor } from '../kick/pagination.js'
 import { writeJsonArray, write } from '../output/json-stream.js'
 import { redactHeader } from '../output/redact.js'
 
@@ -97,26 +98,16 @@ command exits 1 (4 for 401).`
       return
     }
     let failure: KickError | undefined
-    const pages = async function* (this: Api): AsyncGenerator<unknown[]> {
-      yield first.items
-      const seen = new Set<string>()
-      let page = first
-      while (page.cursor && page.items.length && !seen.has(page.cursor)) {
-        seen.add(page.cursor)
-        const query = new URLSearchParams(request.query as URLSearchParams)
-        query.set('cursor', page.cursor)
-        const next = await kick.send({ ...request, query })
-        if (!isSuccess(next)) {
-          // Close the array already on stdout so it stays valid JSON, then fail.
-          failure = await this.failure(next, request)
-          return
-        }
-        const parsed = pageOfBody(parseJson(next.text))
-        if (!parsed) return
-        page = parsed
-        yield page.items
-      }
-    }.call(this)
+    const pages = followCursor(async (cursor) => {
+      if (cursor === undefined) return first
+      const query = new URLSearchParams(request.query as URLSearchParams)
+      query.set('cursor', cursor)
+      const next = await kick.send({ ...request, query })
+      if (isSuccess(next)) return pageOfBody(parseJson(next.text))
+      // Close the array already on stdout so it stays valid JSON, then fail.
+      failure = await this.failure(next, request)
+      return undefined
+    })
     await writeJsonArray(process.stdout, pages)
     if (failure) throw failure
   }

@@ -5,6 +5,7 @@ import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
 import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
 import { type Endpoint, type EndpointId, type Host, endpoints, fillPath } from './endpoints.js'
+import { followCursor, type Page } from './pagination.js'
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
 export type Query = Record<string, QueryValue>
@@ -99,17 +100,11 @@ export class KickClient {
     onMore?: (cursor: string) => void,
   ): AsyncGenerator<T[]> {
     const endpoint = endpoints[id]
-    let query: Query = { ...options.query }
-    const seen = new Set<string>()
-    for (;;) {
-      const envelope = await this.call<unknown>(id, { ...options, query })
-      const { items, cursor } = pageOf<T>(endpoint, envelope)
-      yield items
-      if (!follow && cursor && items.length > 0) onMore?.(cursor)
-      if (!follow || !cursor || items.length === 0 || seen.has(cursor)) return
-      seen.add(cursor)
-      query = { ...query, cursor }
+    const fetchPage = async (cursor: string | undefined): Promise<Page<T>> => {
+      const query = cursor === undefined ? options.query : { ...options.query, cursor }
+      return pageOf<T>(endpoint, await this.call<unknown>(id, { ...options, query }))
     }
+    yield* followCursor(fetchPage, follow, onMore)
   }
 
   private async callOnce<T>(endpoint: Endpoint, options: CallOptions): Promise<Envelope<T>> {
@@ -279,7 +274,7 @@ export function splitBatch(endpoint: Endpoint, options: CallOptions): CallOption
   return chunks
 }
 
-function pageOf<T>(endpoint: Endpoint, envelope: Envelope<unknown>): { items: T[]; cursor?: string } {
+function pageOf<T>(endpoint: Endpoint, envelope: Envelope<unknown>): Page<T> {
   if (endpoint.pagination === 'data_cursor') {
     const data = (envelope.data ?? {}) as { claims?: T[]; cursor?: string | null }
     return { items: data.claims ?? [], cursor: data.cursor ?? undefined }
