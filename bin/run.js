@@ -8,6 +8,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`kick/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
+  // fetch parses HTTP with undici's WebAssembly llhttp; V8 then optimizes it on a background thread, and Node
+  // waits for that work before it may exit: 60-90 ms on every command. Baseline (Liftoff) code is plenty for
+  // parsing a few responses, and the process exits as soon as its work is done.
+  const { setFlagsFromString } = await import('node:v8')
+  setFlagsFromString('--liftoff-only')
   const bundle = await loadBundle(new URL('../dist/kick.cjs', import.meta.url).pathname)
   await bundle.execute({ dir: import.meta.url })
 }

@@ -17,17 +17,17 @@ function commandFiles(dir) {
   })
 }
 
-// oclif's "explicit" command discovery: one export mapping every command id to its class.
+// oclif's "explicit" command discovery: one export mapping every command id to its class. Each entry is a
+// getter around require(), which esbuild turns into a lazy module init: with the manifest, oclif reads only
+// the entry of the command it runs, so `kick --help` evaluates no command and `kick users get` only its own.
 const files = commandFiles(commandsDir).sort()
 const entry = [
   `export { execute } from '@oclif/core'`,
-  ...files.map(
-    (file, i) => `import command${i} from './${relative(join(root, 'src'), file).replace(/\.ts$/, '.js')}'`,
-  ),
   `export const COMMANDS = {`,
-  ...files.map((file, i) => {
+  ...files.map((file) => {
     const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/').join(':')
-    return `  '${id}': command${i},`
+    const path = `./${relative(join(root, 'src'), file).replace(/\.ts$/, '.js')}`
+    return `  get '${id}'() { return require('${path}').default },`
   }),
   `}`,
 ].join('\n')
