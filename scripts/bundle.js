@@ -32,12 +32,55 @@ const entry = [
   `}`,
 ].join('\n')
 
+// `debug`, `ejs` and `wsl-utils` are replaced by the shims in scripts/bundle-shims/, which load the real package only when
+// it is needed (see each shim); the shims' own require() reaches the real one.
+//
+// oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
+// perf_hooks (for OCLIF_PERFORMANCE), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
+// a proxy that loads the real module on first use. tsc-compiled code reads a named import only when it calls
+// it (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
+const LAZY_FOR_OCLIF =
+  /^(node:)?(child_process|perf_hooks)$|^(semver|minimatch|tinyglobby|lilconfig|supports-color)$/
+const lazyModule = (specifier) => `
+let real
+const load = () => (real ??= require(${JSON.stringify(specifier)}))
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key)
+    return descriptor && { ...descriptor, configurable: true }
+  },
+})
+`
+const shims = {
+  name: 'shims',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils)$/ }, (args) => {
+      if (args.importer.includes('bundle-shims')) return undefined
+      return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
+    })
+    pluginBuild.onResolve({ filter: LAZY_FOR_OCLIF }, (args) => {
+      if (!args.importer.includes('@oclif/core')) return undefined
+      return { path: args.path, namespace: 'lazy', pluginData: { resolveDir: args.resolveDir } }
+    })
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: lazyModule(args.path),
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }))
+  },
+}
+
 const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
+  // KICK_BUNDLE_NAMES=1 keeps names, for reading a CPU profile of the bundle
+  minifyIdentifiers: !process.env.KICK_BUNDLE_NAMES,
   keepNames: true,
   logLevel: 'warning',
 }
@@ -45,6 +88,7 @@ const shared = {
 const bundle = await build({
   ...shared,
   write: false,
+  plugins: [shims],
   stdin: { contents: entry, resolveDir: join(root, 'src'), sourcefile: 'commands-index.ts', loader: 'ts' },
   outfile: join(root, 'dist', 'kick.cjs'),
   format: 'cjs',

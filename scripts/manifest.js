@@ -12,8 +12,5 @@ const plugin = new Plugin({
   respectNoCacheDefault: true,
 })
 await plugin.load()
-writeFileSync(
-  new URL('../oclif.manifest.json', import.meta.url),
-  JSON.stringify(plugin.manifest, null, 2) + '\n',
-)
+writeFileSync(new URL('../oclif.manifest.json', import.meta.url), JSON.stringify(plugin.manifest))
 console.log(`oclif.manifest.json: ${Object.keys(plugin.manifest.commands).length} commands`)

@@ -1,0 +1,14 @@
+// Stands in for the `debug` package inside the bundle. oclif makes loggers on every run, and setting `debug`
+// up (colour detection, tty checks) costs milliseconds that only matter when DEBUG is set: then, and only
+// then, the real package is loaded and does everything as usual.
+function createDebug(namespace) {
+  if (process.env.DEBUG) return require('debug')(namespace)
+  const log = () => {}
+  log.enabled = false
+  log.namespace = namespace
+  log.log = log
+  log.extend = (suffix, delimiter = ':') => createDebug(`${namespace}${delimiter}${suffix}`)
+  return log
+}
+createDebug.enabled = (namespace) => Boolean(process.env.DEBUG) && require('debug').enabled(namespace)
+module.exports = createDebug
