@@ -23,6 +23,7 @@ function commandFiles(dir) {
 const files = commandFiles(commandsDir).sort()
 const entry = [
   `export { execute } from '@oclif/core'`,
+  `export { default as commandNotFound } from './hooks/command-not-found.js'`,
   `export const COMMANDS = {`,
   ...files.map((file) => {
     const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/').join(':')

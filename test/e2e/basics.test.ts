@@ -29,6 +29,16 @@ describe('the kick binary', () => {
     expect(result.stderr.trim().split('\n')).toEqual(['Error: Nonexistent flag: --bogus'])
   })
 
+  it('answers an unknown command with one line naming the closest command, exit 2', async () => {
+    const typo = await runKick(['users', 'gte'])
+    expect(typo.code).toBe(2)
+    expect(typo.stdout).toBe('')
+    expect(typo.stderr).toBe('Error: unknown command "users gte": did you mean `kick users get`?\n')
+    const unknown = await runKick(['frobnicate'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toBe('Error: unknown command "frobnicate": see `kick --help`\n')
+  })
+
   it('exits 4 naming kick login and the scope when no token is available', async () => {
     const result = await runKick(['users', 'get'])
     expect(result.code).toBe(4)
