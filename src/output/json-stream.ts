@@ -10,14 +10,19 @@ export async function writeJsonArray(
   pages: AsyncIterable<readonly unknown[]>,
 ): Promise<number> {
   let count = 0
-  await write(out, '[')
+  let opened = false
   for await (const items of pages) {
+    // '[' only once the first page is in: when Kick fails at once, stdout stays empty rather than a lone '['.
+    if (!opened) {
+      opened = true
+      await write(out, '[')
+    }
     for (const item of items) {
       await write(out, `${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(item)}`)
       count++
     }
   }
-  await write(out, count === 0 ? ']\n' : '\n]\n')
+  await write(out, `${opened ? '' : '['}${count === 0 ? ']' : '\n]'}\n`)
   return count
 }
 

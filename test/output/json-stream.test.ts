@@ -50,6 +50,23 @@ describe('writeJsonArray', () => {
     expect(await out.text()).toBe('[]\n')
   })
 
+  it('writes nothing when the first page fails: stdout is empty, not a lone [', async () => {
+    const out = slowWritable()
+    // eslint-disable-next-line require-yield -- a walk whose first request fails
+    async function* pages(): AsyncGenerator<unknown[]> {
+      throw new Error('Kick answered 200 with a body that is not JSON')
+    }
+    await expect(writeJsonArray(out, pages())).rejects.toThrow('not JSON')
+    expect(await out.text()).toBe('')
+  })
+
+  it('writes [] for a walk with no pages at all', async () => {
+    const out = slowWritable()
+    async function* pages(): AsyncGenerator<unknown[]> {}
+    expect(await writeJsonArray(out, pages())).toBe(0)
+    expect(await out.text()).toBe('[]\n')
+  })
+
   it('waits for drain: the next page is asked for only once the reader caught up', async () => {
     const out = slowWritable()
     const item = { payload: 'x'.repeat(100) }
