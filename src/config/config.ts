@@ -142,8 +142,8 @@ export async function loadSettings(profile: string): Promise<Settings> {
   const broadcaster = file['broadcaster-id']
   return {
     profile,
-    apiUrl: trimSlash(process.env.KICK_API_URL || file['api-url'] || DEFAULT_API_URL),
-    authUrl: trimSlash(process.env.KICK_AUTH_URL || file['auth-url'] || DEFAULT_AUTH_URL),
+    apiUrl: trimSlash(envUrl('KICK_API_URL') || file['api-url'] || DEFAULT_API_URL),
+    authUrl: trimSlash(envUrl('KICK_AUTH_URL') || file['auth-url'] || DEFAULT_AUTH_URL),
     redirectUri: process.env.KICK_REDIRECT_URI || file['redirect-uri'] || DEFAULT_REDIRECT_URI,
     clientId: process.env.KICK_CLIENT_ID || file['client-id'] || undefined,
     broadcasterId: broadcaster ? Number(broadcaster) : undefined,
@@ -151,6 +151,13 @@ export async function loadSettings(profile: string): Promise<Settings> {
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '')
+
+/** A base URL from the environment, checked like `kick config set api-url`: a typo is exit 2, not "Invalid URL". */
+function envUrl(name: 'KICK_API_URL' | 'KICK_AUTH_URL'): string | undefined {
+  const value = process.env[name]?.trim()
+  if (!value) return undefined
+  return httpUrl(name, value).href
+}
 
 /** The environment variable that overrides each key (SPEC §2). */
 export const CONFIG_ENV: Partial<Record<ConfigKey, string>> = {

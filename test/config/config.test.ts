@@ -81,6 +81,25 @@ describe('kick config', () => {
     expect(result.stderr).toContain('could not reach http://127.0.0.1:9')
   })
 
+  it('rejects a KICK_API_URL or KICK_AUTH_URL that is no http(s) URL with exit 2, before any request', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [
+        { KICK_API_URL: 'not-a-url' },
+        'Error: KICK_API_URL must be a URL such as https://example.com, not "not-a-url"\n',
+      ],
+      [
+        { KICK_AUTH_URL: 'ftp://id.kick.com' },
+        'Error: KICK_AUTH_URL must be an http:// or https:// URL, not "ftp://id.kick.com"\n',
+      ],
+    ]
+    for (const [env, message] of cases) {
+      const result = await kick(['users', 'get'], { KICK_ACCESS_TOKEN: 'tok', ...env })
+      expect(result.code, JSON.stringify(env)).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toBe(message)
+    }
+  })
+
   it('rejects bad keys and values with exit 2 before storing anything', async () => {
     const cases: [string[], string][] = [
       [['config', 'set', 'colour', 'red'], 'Expected colour to be one of'],
