@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import { AuthError } from '../../errors.js'
 import type { User } from '../../kick/types.js'
 
 export default class UsersGet extends KickCommand<typeof UsersGet> {
@@ -17,6 +18,9 @@ export default class UsersGet extends KickCommand<typeof UsersGet> {
   async run(): Promise<User[]> {
     const kick = await this.kick()
     const { data } = await kick.call<User[]>('usersGet', { query: { id: this.flags.id } })
+    // Without --id Kick answers the token's owner; an app token (client credentials) has none and gets [].
+    if (!this.flags.id && data.length === 0)
+      throw new AuthError('the token belongs to no user (an app token): run `kick login`, or pass --id')
     await this.table(data, [
       { header: 'ID', get: (user) => user.user_id },
       { header: 'NAME', get: (user) => user.name },

@@ -27,6 +27,16 @@ describe('kick users get', () => {
     expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`)
   })
 
+  it('without --id, an empty answer (an app token has no owner) is exit 4 naming kick login, not (none)', async () => {
+    fixture().stub('GET', '/public/v1/users', ok([]))
+    const result = await kick(['users', 'get'])
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(lines(result.stderr)).toEqual([
+      'Error: the token belongs to no user (an app token): run `kick login`, or pass --id',
+    ])
+  })
+
   it('sends each --id as a repeated query key, in order', async () => {
     fixture().stub('GET', '/public/v1/users', ok([other, me]))
     const result = await kick(['users', 'get', '--id', '30111', '--id', '721956', '--json'])
