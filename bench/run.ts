@@ -249,28 +249,34 @@ async function listen(): Promise<void> {
     return { listener, rate: measured.length / seconds, p99: percentile(latencies, 99) }
   }
 
-  const baseline = await measure('baseline', [join(ROOT, 'bench', 'baseline-listener.js'), pem])
-  baseline.listener.child.kill('SIGTERM')
-  const kick = await measure('kick listen', [
-    BIN,
-    'listen',
-    '--public-key-file',
-    pem,
-    '--max-age',
-    '0',
-    '--json',
-  ])
-  const ratio = kick.rate / baseline.rate
+  // One run of each is at the mercy of whatever else the machine does: three interleaved runs of each
+  // server (a fresh process every time), compared by their medians.
+  const kickArgs = [BIN, 'listen', '--public-key-file', pem, '--max-age', '0', '--json']
+  const baselineRuns: { rate: number; p99: number }[] = []
+  const kickRuns: { rate: number; p99: number }[] = []
+  let kick: Awaited<ReturnType<typeof measure>> | undefined
+  for (let round = 0; round < 3; round++) {
+    const baseline = await measure('baseline', [join(ROOT, 'bench', 'baseline-listener.js'), pem])
+    baseline.listener.child.kill('SIGTERM')
+    baselineRuns.push(baseline)
+    kick?.listener.child.kill('SIGTERM')
+    kick = await measure('kick listen', kickArgs)
+    kickRuns.push(kick)
+  }
+  const baselineRate = median(baselineRuns.map((run) => run.rate))
+  const kickRate = median(kickRuns.map((run) => run.rate))
+  const ratio = kickRate / baselineRate
   report(
     'listen baseline (node:http + crypto.verify)',
-    `${baseline.rate.toFixed(0)} events/s, p99 ${baseline.p99.toFixed(1)} ms`,
+    `${baselineRate.toFixed(0)} events/s, p99 ${median(baselineRuns.map((run) => run.p99)).toFixed(1)} ms (median of 3)`,
   )
   report(
     'listen kick, 3,000 events, 32 senders',
-    `${ratio.toFixed(2)}x baseline (${kick.rate.toFixed(0)} events/s, p99 ${kick.p99.toFixed(1)} ms)`,
+    `${ratio.toFixed(2)}x baseline (${kickRate.toFixed(0)} events/s, p99 ${median(kickRuns.map((run) => run.p99)).toFixed(1)} ms, median of 3)`,
     '≥ 0.8x',
     ratio >= 0.8,
   )
+  if (!kick) throw new Error('no listen run')
   const exactlyOnce = kick.listener.printed.size === 3200 && kick.listener.lines() === 3200
   report(
     'listen every event printed exactly once',

@@ -82,7 +82,6 @@ const shared = {
   minifySyntax: true,
   // KICK_BUNDLE_NAMES=1 keeps names, for reading a CPU profile of the bundle
   minifyIdentifiers: !process.env.KICK_BUNDLE_NAMES,
-  keepNames: true,
   logLevel: 'warning',
 }
 

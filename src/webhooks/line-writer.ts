@@ -25,8 +25,16 @@ export class LineWriter {
     return this.broken
   }
 
-  write(line: string): Promise<void> {
+  /**
+   * Hands a line to the stream: at once when nothing waits (undefined: done, no promise to await on the hot
+   * path), else a promise that settles when its turn comes.
+   */
+  write(line: string): Promise<void> | undefined {
     if (this.broken) return Promise.reject(this.broken)
+    if (!this.blocked && this.queue.length === 0) {
+      if (!this.out.write(line)) this.block()
+      return undefined
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ line, resolve, reject })
       this.pump()
@@ -47,14 +55,16 @@ export class LineWriter {
       const next = this.queue.shift()!
       const more = this.out.write(next.line)
       next.resolve()
-      if (!more) {
-        this.blocked = true
-        this.out.once('drain', () => {
-          this.blocked = false
-          this.pump()
-        })
-      }
+      if (!more) this.block()
     }
+  }
+
+  private block(): void {
+    this.blocked = true
+    this.out.once('drain', () => {
+      this.blocked = false
+      this.pump()
+    })
   }
 
   private fail(error: Error): void {

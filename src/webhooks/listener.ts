@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
-import { eventRecord, terminalLine } from './event-line.js'
+import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
@@ -168,7 +168,8 @@ export class WebhookListener {
     if (body === 'aborted') return
     const receivedAt = new Date()
 
-    const verification = await this.keys.verify(req.headers, body, { maxAgeMs: this.options.maxAgeMs })
+    const checked = this.keys.verify(req.headers, body, { maxAgeMs: this.options.maxAgeMs })
+    const verification = checked instanceof Promise ? await checked : checked
     if (!verification.ok) {
       const { status, reason, id } = verification.rejection
       return rejectWith(status, reason, id)
@@ -191,10 +192,12 @@ export class WebhookListener {
     // Claim the id and the count slot before waiting on stdout, so concurrent duplicates print once.
     this.recent.add(delivery.id)
     this.printed++
-    const record = eventRecord(delivery, receivedAt)
-    const line = this.options.json ? JSON.stringify(record) : terminalLine(record, this.options.out)
+    const line = this.options.json
+      ? eventJsonLine(delivery, receivedAt)
+      : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
     try {
-      await this.writer.write(`${line}\n`)
+      const queued = this.writer.write(`${line}\n`)
+      if (queued) await queued
     } catch (error) {
       this.recent.delete(delivery.id)
       this.printed--

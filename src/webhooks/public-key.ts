@@ -45,6 +45,7 @@ export type KeySource = 'file' | 'cache' | 'fetched' | 'documented'
 export class PublicKeys {
   private lastRefetch = 0
   private refetching?: Promise<boolean>
+  private trusted?: TrustedKey[]
 
   private constructor(
     private readonly options: KeyOptions,
@@ -71,21 +72,29 @@ export class PublicKeys {
   }
 
   keys(): TrustedKey[] {
-    const keys: TrustedKey[] = [{ key: this.kick, owner: 'kick' }]
-    if (this.dev) keys.push({ key: this.dev, owner: 'dev' })
-    return keys
+    // Built once per key: the listener asks for every delivery.
+    if (this.trusted?.[0]?.key !== this.kick) {
+      this.trusted = [{ key: this.kick, owner: 'kick' }]
+      if (this.dev) this.trusted.push({ key: this.dev, owner: 'dev' })
+    }
+    return this.trusted
   }
 
-  /** {@link verifyDelivery} with these keys; when the signature fails, once more after re-fetching Kick's key. */
-  async verify(
+  /**
+   * {@link verifyDelivery} with these keys; when the signature fails, once more after re-fetching Kick's key.
+   * Synchronous unless it has to re-fetch, so a busy listener pays no promise per delivery.
+   */
+  verify(
     headers: DeliveryHeaders,
     rawBody: Buffer,
     options: VerifyOptions = {},
-  ): Promise<Verification> {
+  ): Verification | Promise<Verification> {
     const first = verifyDelivery(headers, rawBody, this.keys(), options)
     if (first.ok || first.rejection.status !== 401 || first.rejection.reason !== SIGNATURE_MISMATCH)
       return first
-    return (await this.refetchAfterFailure()) ? verifyDelivery(headers, rawBody, this.keys(), options) : first
+    return this.refetchAfterFailure().then((changed) =>
+      changed ? verifyDelivery(headers, rawBody, this.keys(), options) : first,
+    )
   }
 
   /**

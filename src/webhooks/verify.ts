@@ -21,6 +21,8 @@ export interface VerifiedDelivery {
   /** the timestamp header verbatim */
   timestamp: string
   payload: unknown
+  /** the body as text, exactly as received (valid UTF-8 JSON) */
+  bodyText: string
   /** which key verified it: Kick's (fetched, cached, documented, or --public-key-file) or the local dev key */
   key: 'kick' | 'dev'
 }
@@ -57,15 +59,34 @@ const lower = (name: string): string => name.toLowerCase()
 
 /** Case-insensitive lookup; a repeated header counts as malformed (Kick sends each once). */
 function headerReader(headers: DeliveryHeaders): (name: string) => string | undefined | null {
-  const byName = new Map<string, string | readonly string[] | undefined>()
-  for (const [name, value] of Object.entries(headers)) byName.set(lower(name), value)
+  // Node hands the listener lower-cased names, so a direct look-up nearly always hits; a saved delivery may
+  // spell them any way, and then one lower-cased copy serves the rest.
+  let byLowerName: Map<string, string | readonly string[] | undefined> | undefined
   return (name) => {
-    const value = byName.get(lower(name))
+    const key = lower(name)
+    let value = headers[key]
+    if (value === undefined) {
+      byLowerName ??= new Map(Object.entries(headers).map(([other, inner]) => [lower(other), inner]))
+      value = byLowerName.get(key)
+    }
     if (value === undefined) return undefined
     if (typeof value === 'string') return value
     return value.length === 1 ? value[0]! : null
   }
 }
+
+const EVENT_REQUIRED = [
+  EVENT_HEADERS.messageId,
+  EVENT_HEADERS.subscriptionId,
+  EVENT_HEADERS.signature,
+  EVENT_HEADERS.timestamp,
+  EVENT_HEADERS.type,
+  EVENT_HEADERS.version,
+]
+const DROPS_REQUIRED = [DROPS_HEADERS.messageId, DROPS_HEADERS.timestamp, DROPS_HEADERS.signature]
+
+/** One decoder for every delivery (a non-streaming decode keeps no state between calls). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * The one verification every webhook path uses (`kick listen`, `kick webhook verify`): the Kick headers (or
@@ -94,23 +115,13 @@ export function verifyDelivery(
   const subscriptionId = drops ? undefined : header(EVENT_HEADERS.subscriptionId)
   const version = drops ? undefined : header(EVENT_HEADERS.version)
 
-  const required: [string, string | undefined | null][] = drops
-    ? [
-        [DROPS_HEADERS.messageId, id],
-        [DROPS_HEADERS.timestamp, timestamp],
-        [DROPS_HEADERS.signature, signature],
-      ]
-    : [
-        [EVENT_HEADERS.messageId, id],
-        [EVENT_HEADERS.subscriptionId, subscriptionId],
-        [EVENT_HEADERS.signature, signature],
-        [EVENT_HEADERS.timestamp, timestamp],
-        [EVENT_HEADERS.type, type],
-        [EVENT_HEADERS.version, version],
-      ]
-  const missing = required.filter(([, value]) => value === undefined || value === '').map(([name]) => name)
+  const names = drops ? DROPS_REQUIRED : EVENT_REQUIRED
+  const values = drops
+    ? [id, timestamp, signature]
+    : [id, subscriptionId, signature, timestamp, type, version]
+  const missing = names.filter((_, i) => values[i] === undefined || values[i] === '')
   if (missing.length) return reject(400, `missing header ${missing.join(', ')}`, id ?? undefined)
-  const repeated = required.filter(([, value]) => value === null).map(([name]) => name)
+  const repeated = names.filter((_, i) => values[i] === null)
   if (repeated.length) return reject(400, `repeated header ${repeated.join(', ')}`, id ?? undefined)
   // All present and single from here on.
   const messageId = id!
@@ -141,8 +152,10 @@ export function verifyDelivery(
   }
 
   let payload: unknown
+  let bodyText: string
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody))
+    bodyText = STRICT_UTF8.decode(rawBody)
+    payload = JSON.parse(bodyText)
   } catch (error) {
     const what = error instanceof SyntaxError ? 'not JSON' : 'not UTF-8'
     return reject(400, `body is ${what}`, messageId)
@@ -157,6 +170,7 @@ export function verifyDelivery(
       version: version == null ? null : /^\d+$/.test(version) ? Number(version) : version,
       timestamp: stamp,
       payload,
+      bodyText,
       key: match.owner,
     },
   }

@@ -26,6 +26,7 @@ describe('verifyDelivery', () => {
         version: 1,
         timestamp: d.headers[EVENT_HEADERS.timestamp],
         payload: samplePayload('kicks.gifted'),
+        bodyText: d.body,
         key: 'kick',
       },
     })

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+
+import { eventJsonLine, eventRecord } from '../../src/webhooks/event-line.js'
+import type { VerifiedDelivery } from '../../src/webhooks/verify.js'
+
+function delivery(bodyText: string, overrides: Partial<VerifiedDelivery> = {}): VerifiedDelivery {
+  return {
+    id: '01JQR5KV0QC94HMETWYNBWRW4Z',
+    subscriptionId: '01JMJVAGE9JQS97VRBXXXXXXXX',
+    type: 'chat.message.sent',
+    version: 1,
+    timestamp: '2025-04-01T07:56:19Z',
+    payload: JSON.parse(bodyText) as unknown,
+    bodyText,
+    key: 'kick',
+    ...overrides,
+  }
+}
+
+const receivedAt = new Date('2025-04-01T07:56:19.123Z')
+
+describe('eventJsonLine', () => {
+  it('is exactly JSON.stringify of the event record for a body in canonical form', () => {
+    const d = delivery('{"content":"héllo \\"quoted\\"","emotes":null,"n":[1,2.5,-300]}')
+    expect(eventJsonLine(d, receivedAt)).toBe(JSON.stringify(eventRecord(d, receivedAt)))
+  })
+
+  it('keeps the value of a body in any valid spelling (escapes, exponents)', () => {
+    const d = delivery('{"content":"\\u00e9 \\u2028","n":-3e2}')
+    expect(JSON.parse(eventJsonLine(d, receivedAt))).toEqual(eventRecord(d, receivedAt))
+  })
+
+  it('keeps a pretty-printed body on one line with the same value', () => {
+    const d = delivery('{\r\n  "content": "line\\nbreak",\n  "sender": { "username": "a" }\n}\n', {
+      subscriptionId: null,
+      version: null,
+      type: 'drops.claim',
+    })
+    const line = eventJsonLine(d, receivedAt)
+    expect(line).not.toMatch(/[\r\n]/)
+    expect(JSON.parse(line)).toEqual(eventRecord(d, receivedAt))
+  })
+
+  it('escapes header values that need it', () => {
+    const d = delivery('{}', { type: 'weird"type\\', version: '1.0' })
+    expect(JSON.parse(eventJsonLine(d, receivedAt))).toEqual(eventRecord(d, receivedAt))
+  })
+})
