@@ -217,6 +217,34 @@ describe('kick mock start options', () => {
     }
   })
 
+  it('--user-token: the printed exports alone let every command run, as in CI', async () => {
+    const mock = await MockProcess.start(['--user-token'])
+    try {
+      const lines = mock.stdout.trimEnd().split('\n')
+      expect(lines.slice(0, 2)).toEqual([
+        `export KICK_API_URL=${mock.url}`,
+        `export KICK_AUTH_URL=${mock.url}`,
+      ])
+      expect(lines).toHaveLength(3)
+      const env = Object.fromEntries(lines.map((line) => /^export (\w+)=(.+)$/.exec(line)!.slice(1, 3)))
+      const me = await runKick(['users', 'get'], { env })
+      expect(me.stderr).toBe('')
+      expect(me.code).toBe(0)
+      const [user] = json(me.stdout) as { user_id: number }[]
+      const sent = await runKick(['chat', 'send', 'from CI'], { env })
+      expect(sent.code).toBe(0)
+      expect(json(sent.stdout)).toMatchObject({ is_sent: true })
+      const banned = await runKick(
+        ['moderation', 'ban', '99999', '--broadcaster-id', String(user!.user_id)],
+        { env },
+      )
+      expect(banned.stderr).toBe('')
+      expect(banned.code).toBe(0)
+    } finally {
+      await mock.stop()
+    }
+  })
+
   it('--seed: the file’s first user is who logs in; a bad file is exit 2 in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kick-seed-'))
     const seed = join(dir, 'seed.json')

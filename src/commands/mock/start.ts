@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
 
 export const DEFAULT_MOCK_PORT = 8787
@@ -18,7 +19,8 @@ POST /mock/tokens issues a token without the browser dance: {"kind":"user"|"app"
    "channels": [{"broadcaster_user_id": 42, "slug": "ci-bot", "stream_title": "CI", "category_id": 15,
                  "is_live": true, "viewer_count": 10, "language": "en", "custom_tags": ["dev"]}]}
 
-stdout gets only the two export lines (\`kick mock start > mock.env &\` then \`. ./mock.env\`); the request log goes \
+stdout gets only the export lines (\`kick mock start > mock.env &\` then \`. ./mock.env\`); with --user-token also \
+KICK_ACCESS_TOKEN, a token of the seeded login user with every scope, so CI needs no browser. The request log goes \
 to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
 
   static enableJsonFlag = false
@@ -27,6 +29,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
   static examples = [
     '<%= config.bin %> mock start',
     '<%= config.bin %> mock start --port 0 > mock.env &   # then: . ./mock.env',
+    '<%= config.bin %> mock start --user-token > mock.env &   # CI: every command works at once',
     '<%= config.bin %> mock start --webhook-url http://127.0.0.1:3000/webhooks/kick --rate-limit 60',
     '<%= config.bin %> mock start --seed users.json --client-id my-app --client-secret s3cret',
   ]
@@ -54,6 +57,9 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
       min: 1,
       dependsOn: ['rate-limit'],
       hidden: true,
+    }),
+    'user-token': Flags.boolean({
+      description: 'also print export KICK_ACCESS_TOKEN=… (the seeded login user, every scope) for CI',
     }),
     'access-token-ttl': Flags.integer({
       description: 'lifetime of user access tokens in seconds (short ones exercise refresh)',
@@ -111,7 +117,13 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
         '  Ctrl-C stops it',
       ].join('\n'),
     )
-    process.stdout.write(`export KICK_API_URL=${mock.url}\nexport KICK_AUTH_URL=${mock.url}\n`)
+    const exports = [`export KICK_API_URL=${mock.url}`, `export KICK_AUTH_URL=${mock.url}`]
+    if (flags['user-token']) {
+      // A mock token: it opens nothing but this process, so printing it is the point, not a leak.
+      const { access_token } = mock.issueToken({ kind: 'user', scopes: [...SCOPES], userId: me?.user_id })
+      exports.push(`export KICK_ACCESS_TOKEN=${access_token}`)
+    }
+    process.stdout.write(`${exports.join('\n')}\n`)
 
     const signal = await stopped
     await mock.close()
