@@ -159,10 +159,10 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   ): Promise<Row[] | undefined> {
     const kick = await this.kick()
     // An unset boolean flag is undefined, which `pages` would take as its default (follow every page).
-    // A person at a terminal is told how to go on; scripts use --paginate (or `kick api`) and get clean stderr.
-    const pages = kick.pages<Row>(id, options, paginate === true, (cursor) => {
-      if (process.stderr.isTTY) this.note(`more results: add --cursor ${cursor} (or --paginate for all)`)
-    })
+    // A person at a terminal is told how to go on (below the table); scripts use --paginate (or `kick api`)
+    // and get clean stderr.
+    let more: string | undefined
+    const pages = kick.pages<Row>(id, options, paginate === true, (cursor) => (more = cursor))
     if (paginate && this.jsonEnabled()) {
       await writeJsonArray(process.stdout, pages)
       return undefined
@@ -170,6 +170,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     const rows: Row[] = []
     for await (const page of pages) rows.push(...page)
     await this.table(rows, columns)
+    if (more && process.stderr.isTTY) this.note(`more results: add --cursor ${more} (or --paginate for all)`)
     return rows
   }
 
