@@ -59,7 +59,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     }).catch((error: Error) => {
       // Whatever the parser rejects is bad input, also what it throws as a plain Error (Args.integer).
-      throw new UsageError(oneLine(error.message))
+      throw new UsageError(`${oneLine(error.message)}: see \`kick ${this.id?.replaceAll(':', ' ')} --help\``)
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
@@ -228,13 +228,17 @@ function classify(error: Error & { oclif?: { exit?: number } }): {
   return { message: error.message, exitCode: ExitCode.failure, detail: error.stack }
 }
 
-/** oclif spreads one problem over several lines ending in "See more help": keep it to one line. */
+/**
+ * oclif spreads one problem over several lines, between "The following error occurred:" and "See more help":
+ * keep the problem, on one line, naming flags as they are typed.
+ */
 function oneLine(message: string): string {
   return message
     .split('\n')
     .map((line) => line.trim().replace(/:$/, ''))
-    .filter((line) => line !== '' && !line.startsWith('See more help'))
+    .filter((line) => line !== '' && !/^(See more help|The following errors? occurred)/.test(line))
     .join(': ')
+    .replace(/\bMissing required flag (\w[\w-]*)/g, 'Missing required flag --$1')
 }
 
 export { UsageError }

@@ -26,7 +26,9 @@ describe('the kick binary', () => {
     const result = await runKick(['users', 'get', '--bogus'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr.trim().split('\n')).toEqual(['Error: Nonexistent flag: --bogus'])
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Error: Nonexistent flag: --bogus: see `kick users get --help`',
+    ])
   })
 
   it('answers an unknown command with one line naming the closest command, exit 2', async () => {

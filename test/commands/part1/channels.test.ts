@@ -182,7 +182,7 @@ describe('kick channels update', () => {
     [[], 'Error: nothing to change: pass --title, --category-id, --tag or --clear-tags'],
     [
       ['--tag', 'a', '--clear-tags'],
-      'Error: The following error occurred: --clear-tags=true cannot also be provided when using --tag',
+      'Error: --clear-tags=true cannot also be provided when using --tag: see `kick channels update --help`',
     ],
     [['--tag', ''], 'Error: --tag must not be empty'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {

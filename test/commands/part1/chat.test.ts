@@ -85,7 +85,10 @@ describe('kick chat send', () => {
       ['hi', '--reply-to', '123'],
       'Error: --reply-to "123" is not a chat message id (a UUID like 5138d04d-68f8-4eca-aa65-93123f6f97fe)',
     ],
-    [['hi', '--type', 'mod'], 'Error: Expected --type=mod to be one of: user, bot'],
+    [
+      ['hi', '--type', 'mod'],
+      'Error: Expected --type=mod to be one of: user, bot: see `kick chat send --help`',
+    ],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
     expectRejectedBeforeAnyRequest(await kick(['chat', 'send', ...args]), fixture(), message)
   })

@@ -65,7 +65,10 @@ describe('kick moderation ban and timeout', () => {
       ['ban', '5', '--broadcaster-id', '1', '--reason', 'r'.repeat(101)],
       /--reason is 101 characters long; Kick takes at most 100/,
     ],
-    [['timeout', '5', '--broadcaster-id', '1'], /Missing required flag duration/],
+    [
+      ['timeout', '5', '--broadcaster-id', '1'],
+      /^Error: Missing required flag --duration: see `kick moderation timeout --help`\n$/,
+    ],
     [
       ['timeout', '5', '--broadcaster-id', '1', '--duration', '0'],
       /--duration is in minutes, from 1 to 10080 \(7 days\); got 0/,

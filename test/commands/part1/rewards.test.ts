@@ -78,7 +78,7 @@ describe('kick rewards create', () => {
   })
 
   it.each([
-    [['--cost', '5'], 'Error: The following error occurred: Missing required flag title'],
+    [['--cost', '5'], 'Error: Missing required flag --title: see `kick rewards create --help`'],
     [
       ['--title', 'x'.repeat(51), '--cost', '5'],
       'Error: --title is 51 characters long; Kick takes at most 50',

@@ -82,7 +82,9 @@ describe('kick categories, kicks leaderboard, public-key', () => {
   it('categories get refuses an id that is not a number', async () => {
     const result = await kick(['categories', 'get', 'abc'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toBe('Error: Expected an integer but received: abc\n')
+    expect(result.stderr).toBe(
+      'Error: Expected an integer but received: abc: see `kick categories get --help`\n',
+    )
     expect(fixture().requests).toHaveLength(0)
   })
 

@@ -121,7 +121,7 @@ describe('kick client behaviour', () => {
     const result = await kick(['livestreams', 'stats', '--bogus'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toBe('Error: Nonexistent flag: --bogus\n')
+    expect(result.stderr).toBe('Error: Nonexistent flag: --bogus: see `kick livestreams stats --help`\n')
     expect(fixture().requests).toHaveLength(0)
   })
 
