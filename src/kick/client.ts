@@ -330,11 +330,19 @@ export function errorForResponse(response: RawResponse, endpoint?: Endpoint): Ki
       response.text,
     )
   }
-  return new ApiError(
-    `Kick answered ${response.status} ${response.statusText}: ${message}`,
-    response.status,
-    response.text,
-  )
+  // Kick's message often repeats the status text ("Not Found: reward"): say it once.
+  const answered = message.startsWith(response.statusText)
+    ? `Kick answered ${response.status} ${message}`
+    : `Kick answered ${response.status} ${response.statusText}: ${message}`
+  return new ApiError(`${answered}${notFoundHint(response.status, endpoint)}`, response.status, response.text)
+}
+
+/** After a 404 on an endpoint that takes an id: where to find the right one. */
+function notFoundHint(status: number, endpoint: Endpoint | undefined): string {
+  if (status !== 404 || !endpoint?.path.includes('{')) return ''
+  const topic = endpoint.command.split(' ')[0]
+  const lister = Object.values(endpoints).find((other) => other.command === `${topic} list`)
+  return lister ? `: check the id with \`kick ${lister.command}\`` : ': check the id'
 }
 
 function networkError(error: unknown, url: URL): KickError {

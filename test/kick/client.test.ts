@@ -92,6 +92,20 @@ describe('apiMessage', () => {
 })
 
 describe('errorForResponse', () => {
+  it('says a repeated status text once, and where to find the id after a 404', () => {
+    const notFound = response(404, '{"data":null,"message":"Not Found: reward"}', 'Not Found')
+    expect(errorForResponse(notFound, endpoints.rewardsDelete).message).toBe(
+      'Kick answered 404 Not Found: reward: check the id with `kick rewards list`',
+    )
+    expect(errorForResponse(notFound, endpoints.chatDelete).message).toBe(
+      'Kick answered 404 Not Found: reward: check the id',
+    )
+    // no id in the path: nothing to check
+    expect(
+      errorForResponse(response(404, '{"message":"gone"}', 'Not Found'), endpoints.usersGet).message,
+    ).toBe('Kick answered 404 Not Found: gone')
+  })
+
   it('401 → AuthError (exit 4) naming kick login', () => {
     const error = errorForResponse(response(401, '{"data":null,"message":"Unauthorized"}'))
     expect(error).toBeInstanceOf(AuthError)
