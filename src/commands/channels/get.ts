@@ -57,7 +57,7 @@ export default class ChannelsGet extends KickCommand<typeof ChannelsGet> {
         ? `slug ${missingSlugs.join(', ')}`
         : `broadcaster id ${missingIds.join(', ')}`
       throw new KickError(
-        `no channel found for ${what}: check the spelling (Kick answers unknown channels with nothing)`,
+        `no channel found for ${what}: check the ${missingSlugs.length ? 'spelling' : 'id'} (Kick answers unknown channels with nothing)`,
       )
     }
     return data

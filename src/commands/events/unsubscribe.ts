@@ -35,7 +35,8 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
         this.done('No subscriptions to delete')
         return { deleted: [] }
       }
-      await this.confirm(`Delete all ${ids.length} webhook subscriptions?`, this.flags.yes)
+      const what = ids.length === 1 ? 'the 1 webhook subscription' : `all ${ids.length} webhook subscriptions`
+      await this.confirm(`Delete ${what}?`, this.flags.yes)
     }
     await kick.call('eventsUnsubscribe', { query: { id: ids } })
     this.done(`Deleted ${ids.length} subscription${ids.length === 1 ? '' : 's'}`)

@@ -80,7 +80,7 @@ describe('kick channels get', () => {
     expect(result.code).toBe(1)
     expect(JSON.parse(result.stdout)).toEqual([])
     expect(lines(result.stderr)).toEqual([
-      'Error: no channel found for broadcaster id 999999: check the spelling (Kick answers unknown channels with nothing)',
+      'Error: no channel found for broadcaster id 999999: check the id (Kick answers unknown channels with nothing)',
     ])
   })
 

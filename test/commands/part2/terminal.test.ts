@@ -71,7 +71,7 @@ describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal',
     )
     const result = await inTerminal(['events', 'unsubscribe', '--all'], 'n\r')
     const transcript = stripVTControlCharacters(result.stdout)
-    expect(transcript).toContain('Delete all 1 webhook subscriptions? No')
+    expect(transcript).toContain('Delete the 1 webhook subscription? No')
     expect(transcript.trimEnd().split('\n').at(-1)).toBe('Error: cancelled: nothing was changed')
     expect(result.code).toBe(1)
     expect(fixture().requests.map((request) => request.method)).toEqual(['GET'])
