@@ -184,8 +184,10 @@ async function subscribe(
     )
   }
   for (const result of failed) note(`not subscribed to ${result.name}: ${result.error}`)
-  if (ids.length) const count = events.length - failed.length
-  note(`Subscribed to ${count} event type${count === 1 ? '' : 's'} of broadcaster ${broadcasterUserId}`)
+  const count = events.length - failed.length
+  if (ids.length) {
+    note(`Subscribed to ${count} event type${count === 1 ? '' : 's'} of broadcaster ${broadcasterUserId}`)
+  }
   return ids
 }
 
