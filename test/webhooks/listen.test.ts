@@ -365,7 +365,10 @@ describe('kick listen', () => {
         broadcaster_user_id: 721956,
       })
       expect(kick.requests[0]!.headers.authorization).toBe('Bearer test-token')
-      await until(() => listener.stderr().includes('Subscribed to 1 event type of broadcaster'), 'the subscribe note')
+      await until(
+        () => listener.stderr().includes('Subscribed to 1 event type of broadcaster'),
+        'the subscribe note',
+      )
       expect(listener.stderr()).toContain('not subscribed to kicks.gifted: limit reached')
 
       listener.child.kill('SIGTERM')
