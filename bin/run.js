@@ -56,22 +56,41 @@ function loadBundle(file) {
   Module._cache[file] = bundle
   script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file))
   bundle.loaded = true
-  if (!process.env.KICK_NO_CODE_CACHE && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => writeCodeCache(script, cacheFile))
+  // V8 compiles functions when first called, and the cache holds those compiled before it was written: so
+  // each command (a different path through the bundle) adds its own once, then reads them all from the cache.
+  if (!process.env.KICK_NO_CODE_CACHE) {
+    const commandsFile = cacheFile.replace(/\.bin$/, '.commands')
+    // Two words name the command (`users get`, `drops claims`); arguments after them do not count.
+    const firstFlag = argv.findIndex((word) => word.startsWith('-'))
+    const key = argv.slice(0, firstFlag === -1 ? 2 : Math.min(2, firstFlag)).join(' ') || '(root)'
+    let cached = []
+    try {
+      cached = fs.readFileSync(commandsFile, 'utf8').split('\n')
+    } catch {
+      // no command has written the cache yet
+    }
+    const grows = !cached.includes(key) && cached.length < 64
+    if (!cachedData || script.cachedDataRejected || grows) {
+      const commands = cachedData && !script.cachedDataRejected ? [...cached, key] : [key]
+      process.once('exit', () => writeCodeCache(script, cacheFile, commandsFile, commands))
+    }
   }
   return bundle.exports
 }
 
-function writeCodeCache(script, cacheFile) {
+function writeCodeCache(script, cacheFile, commandsFile, commands) {
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true })
     const temp = `${cacheFile}.${process.pid}`
     fs.writeFileSync(temp, script.createCachedData())
     fs.renameSync(temp, cacheFile)
+    fs.writeFileSync(`${temp}.commands`, commands.join('\n'))
+    fs.renameSync(`${temp}.commands`, commandsFile)
     // caches of earlier builds are dead weight
     for (const name of fs.readdirSync(path.dirname(cacheFile))) {
       const old = path.join(path.dirname(cacheFile), name)
-      if (name.startsWith('code-cache-') && old !== cacheFile) fs.rmSync(old, { force: true })
+      if (name.startsWith('code-cache-') && old !== cacheFile && old !== commandsFile)
+        fs.rmSync(old, { force: true })
     }
   } catch {
     // a read-only or full cache dir only costs speed

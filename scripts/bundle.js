@@ -33,15 +33,14 @@ const entry = [
   `}`,
 ].join('\n')
 
-// `debug`, `ejs` and `wsl-utils` are replaced by the shims in scripts/bundle-shims/, which load the real package only when
+// `debug`, `ejs`, `wsl-utils` and `supports-color` are replaced by the shims in scripts/bundle-shims/, which load the real package only when
 // it is needed (see each shim); the shims' own require() reaches the real one.
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
 // perf_hooks (for OCLIF_PERFORMANCE), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
 // a proxy that loads the real module on first use. tsc-compiled code reads a named import only when it calls
 // it (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
-const LAZY_FOR_OCLIF =
-  /^(node:)?(child_process|perf_hooks)$|^(semver|minimatch|tinyglobby|lilconfig|supports-color)$/
+const LAZY_FOR_OCLIF = /^(node:)?(child_process|perf_hooks)$|^(semver|minimatch|tinyglobby|lilconfig)$/
 const lazyModule = (specifier) => `
 let real
 const load = () => (real ??= require(${JSON.stringify(specifier)}))
@@ -58,7 +57,7 @@ module.exports = new Proxy({}, {
 const shims = {
   name: 'shims',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils)$/ }, (args) => {
+    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color)$/ }, (args) => {
       if (args.importer.includes('bundle-shims')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
     })
