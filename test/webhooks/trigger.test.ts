@@ -41,8 +41,8 @@ describe('kick trigger into kick listen', () => {
     expect(sent.code).toBe(0)
     const results = JSON.parse(sent.stdout) as { id: string; type: string; status: number; body: string }[]
     expect(results.map((result) => [result.type, result.status, result.body])).toEqual([
-      ['kicks.gifted', 200, JSON.stringify({ accepted: results[0]!.id })],
-      ['kicks.gifted', 200, JSON.stringify({ accepted: results[1]!.id })],
+      ['kicks.gifted', 200, ''],
+      ['kicks.gifted', 200, ''],
     ])
     expect((await running.exited).code).toBe(0)
     const printed = running.events() as unknown as {
