@@ -249,24 +249,59 @@ const DEMO_CHAT = [
   'when is the next stream?',
 ]
 const DEMO_KICKS = [100, 500, 1000, 50]
+const DEMO_VIEWERS = [
+  'pixelqueen',
+  'lurker42',
+  'speedrun_sam',
+  'kappa_kid',
+  'night_owl',
+  'ggwp_gina',
+  'modbot3000',
+]
+
+/** Who did it, per event type: the sample's user object that a viewer's name goes into. */
+const DEMO_ACTOR: Partial<Record<EventType, string>> = {
+  'chat.message.sent': 'sender',
+  'channel.followed': 'follower',
+  'channel.subscription.renewal': 'subscriber',
+  'channel.subscription.new': 'subscriber',
+  'channel.subscription.gifts': 'gifter',
+  'channel.reward.redemption.updated': 'redeemer',
+  'moderation.banned': 'banned_user',
+  'kicks.gifted': 'sender',
+}
 
 /** Each round of the demo differs a little, so the stream reads like a channel and not a loop. */
-function demoVariation(type: EventType, round: number): Record<string, unknown> {
-  if (type === 'chat.message.sent') return { content: DEMO_CHAT[round % DEMO_CHAT.length], emotes: null }
-  if (type === 'kicks.gifted') return { 'gift.amount': DEMO_KICKS[round % DEMO_KICKS.length] }
+function demoVariation(type: EventType, round: number, index: number): Record<string, unknown> {
+  const actor = DEMO_ACTOR[type]
+  const viewer = DEMO_VIEWERS[index % DEMO_VIEWERS.length]!
+  const who = actor ? { [`${actor}.username`]: viewer, [`${actor}.channel_slug`]: viewer } : {}
+  if (type === 'chat.message.sent')
+    return { ...who, content: DEMO_CHAT[round % DEMO_CHAT.length], emotes: null }
+  if (type === 'kicks.gifted') return { ...who, 'gift.amount': DEMO_KICKS[round % DEMO_KICKS.length] }
   if (type === 'livestream.status.updated')
-    return round % 2 ? { is_live: false, ended_at: new Date().toISOString() } : {}
-  return {}
+    return round % 2
+      ? { is_live: false, title: DEMO_TITLE, ended_at: new Date().toISOString() }
+      : { title: DEMO_TITLE }
+  if (type === 'livestream.metadata.updated')
+    return { 'metadata.title': DEMO_TITLE, 'metadata.category.name': 'Valorant' }
+  if (type === 'moderation.banned')
+    return { ...who, 'moderator.username': 'modbot3000', 'metadata.reason': 'spam links' }
+  if (type === 'channel.reward.redemption.updated') return { ...who, 'reward.title': 'Song Request' }
+  return who
 }
+
+const DEMO_TITLE = 'Ranked grind to Radiant'
 
 /** One sample event every `intervalMs`, cycling through the 10 types; each goes through the real listener. */
 function startDemoStream(demo: Demo, intervalMs: number, warn: (line: string) => void): NodeJS.Timeout {
   let next = 0
   const fire = (): void => {
     const round = Math.floor(next / EVENT_TYPES.length)
+    const index = next
     const type = EVENT_TYPES[next++ % EVENT_TYPES.length]!
     demo.mock
-      .trigger(type, { broadcasterUserId: demo.broadcaster, set: demoVariation(type, round) })
+      .trigger(type, { broadcasterUserId: demo.broadcaster, set: demoVariation(type, round, index) })
       .catch((error: Error) => warn(`demo: ${error.message}`))
   }
   fire()

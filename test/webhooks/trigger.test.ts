@@ -182,6 +182,9 @@ describe('kick listen --demo', () => {
       .map((line) => JSON.parse(line) as { type: string; version: number; payload: unknown })
     expect(events.map((event) => event.type)).toEqual(EVENT_TYPES.slice(0, 3))
     expect(events.every((event) => event.version === 1)).toBe(true)
+    // viewers with names, not the docs' placeholders
+    const [chat, follow] = events.map((event) => event.payload as Record<string, { username: string }>)
+    expect([chat!.sender!.username, follow!.follower!.username]).toEqual(['pixelqueen', 'lurker42'])
     expect(result.stderr).toContain(
       'Verifying signatures with the local development key (served by the demo Kick)',
     )
