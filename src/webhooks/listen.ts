@@ -146,6 +146,8 @@ function banner(
   )
   if (settings.demo) lines.push('Demo: a local mock Kick sends sample events, no account or network needed')
   else if (publicUrl) lines.push(`Webhook URL for your Kick app (Kick has no API to set it): ${publicUrl}`)
+  else if (isLoopback(settings.apiUrl))
+    lines.push(`A local Kick (${settings.apiUrl}) can deliver here: start it with --webhook-url ${localUrl}`)
   else
     lines.push(
       "Kick only delivers to a public URL: add --tunnel cloudflared|ngrok|localtunnel or --public-url URL, then set it as your app's Webhook URL",
@@ -155,6 +157,15 @@ function banner(
     settings.count ? `Stopping after ${settings.count} events; Ctrl-C stops sooner` : 'Ctrl-C to stop',
   )
   for (const line of lines) settings.note(line)
+}
+
+/** A Kick on this machine (`kick mock start`) can reach the listener without a tunnel. */
+function isLoopback(url: string): boolean {
+  try {
+    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(url).hostname)
+  } catch {
+    return false
+  }
 }
 
 function joinUrl(base: string, path: string): string {

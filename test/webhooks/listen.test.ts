@@ -120,6 +120,10 @@ describe('kick listen', () => {
       "Warning: could not fetch the webhook public key from http://127.0.0.1:9/public/v1/public-key (bad port); verifying with the public key from Kick's docs",
     )
     expect(running.stderr()).toContain("Verifying signatures with Kick's public key (from Kick's docs)")
+    // a Kick on this machine needs no tunnel: the banner says how to point it here instead
+    expect(running.stderr()).toContain(
+      `A local Kick (http://127.0.0.1:9) can deliver here: start it with --webhook-url ${running.url}`,
+    )
     expect(running.stdout()).toBe('')
   })
 
