@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { FixtureServer, ok } from '../helpers/fixture-server.js'
-import { runKick } from '../helpers/run-kick.js'
+import { BIN, baseEnv, runKick } from '../helpers/run-kick.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -59,5 +62,29 @@ describe('the kick binary', () => {
     expect(kick.requests[0]!.headers.authorization).toBe('Bearer tok')
     expect(kick.requests[0]!.query.getAll('id')).toEqual(['1'])
     kick.verify()
+  })
+
+  it('exits 130 when interrupted (Ctrl-C) while waiting on Kick, with stdout empty', async () => {
+    let reached!: () => void
+    const requestArrived = new Promise<void>((resolve) => (reached = resolve))
+    // a Kick that takes the request and never answers
+    const silent = createServer(() => reached())
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    try {
+      const child = spawn(process.execPath, [BIN, 'users', 'get'], {
+        env: baseEnv({ KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: url }),
+      })
+      let stdout = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      await requestArrived
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      expect(stdout).toBe('')
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
   })
 })
