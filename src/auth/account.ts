@@ -1,6 +1,6 @@
-import { AuthError, KickError } from '../errors.js'
+import { KickError } from '../errors.js'
 import type { Introspection } from './oauth.js'
-import { type Session, type StoredLogin, toAccessToken } from './session.js'
+import { notLoggedIn, type Session, type StoredLogin, toAccessToken } from './session.js'
 import type { AccessToken } from './token-provider.js'
 
 /** What `kick auth refresh` and friends report about a stored pair (never the tokens themselves). */
@@ -44,18 +44,12 @@ function summary(session: Session, login: StoredLogin): TokenSummary {
   }
 }
 
-function notLoggedIn(session: Session): AuthError {
-  return new AuthError(
-    `not logged in${session.profile === 'default' ? '' : ` (profile ${session.profile})`}: run \`${session.loginCommand()}\``,
-  )
-}
-
 /** `kick auth token`: KICK_ACCESS_TOKEN, else the stored user token (refreshed if it expires within 60 s). */
 export async function validToken(session: Session, options: { app?: boolean }): Promise<string> {
   if (options.app) return (await session.appToken()).value
   if (process.env.KICK_ACCESS_TOKEN) return process.env.KICK_ACCESS_TOKEN
   const token = await session.userToken()
-  if (!token) throw notLoggedIn(session)
+  if (!token) throw notLoggedIn(session.profile)
   return token.value
 }
 
@@ -104,7 +98,7 @@ export async function authStatus(session: Session, options: { legacy?: boolean }
     storage = 'env'
   } else {
     stored = await session.login()
-    if (!stored) throw notLoggedIn(session)
+    if (!stored) throw notLoggedIn(session.profile)
     token = toAccessToken(stored)
     storage = describeStorage(stored)
   }

@@ -1,7 +1,7 @@
 import { updateProfile, validateConfigValue } from '../config/config.js'
 import { UsageError } from '../errors.js'
 import { interactive } from '../output/terminal.js'
-import type { Session } from './session.js'
+import { profileFlag, type Session } from './session.js'
 
 export interface AppCredentials {
   clientId: string
@@ -13,7 +13,6 @@ export interface AppCredentials {
  * asked for (the secret hidden) and stored for next time. Scripts get a usage error saying how to set them.
  */
 export async function appCredentials(session: Session): Promise<AppCredentials> {
-  const profileFlag = session.profile === 'default' ? '' : ` --profile ${session.profile}`
   let clientId = session.settings.clientId
   let clientSecret = await session.clientSecret()
   if (clientId && clientSecret) return { clientId, clientSecret }
@@ -21,7 +20,7 @@ export async function appCredentials(session: Session): Promise<AppCredentials> 
     const missing = clientId ? 'client-secret' : 'client-id'
     const env = clientId ? 'KICK_CLIENT_SECRET' : 'KICK_CLIENT_ID'
     throw new UsageError(
-      `no ${missing} for the Kick app: run \`kick config set ${missing} VALUE${profileFlag}\` or set ${env}`,
+      `no ${missing} for the Kick app: run \`kick config set ${missing} VALUE${profileFlag(session.profile)}\` or set ${env}`,
     )
   }
   const { input, password } = await import('@inquirer/prompts')

@@ -95,7 +95,8 @@ export class Session {
     if (endpoint.token === 'app') return this.appToken(endpoint)
     const user = await this.userToken()
     if (user) return user
-    if (endpoint.token === 'user' || !(await this.canGetAppToken())) throw notLoggedIn(this.profile, endpoint)
+    if (endpoint.token === 'user' || !(await this.canGetAppToken()))
+      throw notLoggedIn(this.profile, { scope: endpoint.scopes[0], orEnv: true })
     return this.appToken(endpoint)
   }
 
@@ -136,8 +137,7 @@ export class Session {
     const { withLock } = await import('./lock.js')
     return withLock(join(configDir(), 'locks', `${this.profile}.tokens.lock`), async () => {
       const current = await this.login()
-      if (!current)
-        throw new AuthError(`not logged in${this.profileSuffix()}: run \`${this.loginCommand()}\``)
+      if (!current) throw notLoggedIn(this.profile)
       const refreshedElsewhere =
         !options.force &&
         current.tokens.access_token !== options.stale &&
@@ -235,15 +235,11 @@ export class Session {
   }
 
   loginCommand(): string {
-    return `kick login${this.profileFlag()}`
+    return loginCommand(this.profile)
   }
 
   private profileFlag(): string {
-    return this.profile === 'default' ? '' : ` --profile ${this.profile}`
-  }
-
-  private profileSuffix(): string {
-    return this.profile === 'default' ? '' : ` (profile ${this.profile})`
+    return profileFlag(this.profile)
   }
 }
 
@@ -257,10 +253,21 @@ export function toAccessToken(login: StoredLogin): AccessToken {
   }
 }
 
-export function notLoggedIn(profile: string, endpoint: Endpoint): AuthError {
-  const scope = endpoint.scopes[0]
-  const login = `kick login${profile === 'default' ? '' : ` --profile ${profile}`}${scope ? ` --scopes ${scope}` : ''}`
-  return new AuthError(
-    `not logged in${profile === 'default' ? '' : ` (profile ${profile})`}: run \`${login}\` or set KICK_ACCESS_TOKEN`,
-  )
+/** ` --profile NAME` for commands a message suggests; nothing for the default profile. */
+export function profileFlag(profile: string): string {
+  return profile === 'default' ? '' : ` --profile ${profile}`
+}
+
+export function loginCommand(profile: string, scope?: string): string {
+  return `kick login${profileFlag(profile)}${scope ? ` --scopes ${scope}` : ''}`
+}
+
+/**
+ * The one wording for a missing login: which profile, and the `kick login` that fixes it (with the scope the
+ * call needs, and KICK_ACCESS_TOKEN as the other way, where a request was about to be made).
+ */
+export function notLoggedIn(profile: string, options: { scope?: string; orEnv?: boolean } = {}): AuthError {
+  const which = profile === 'default' ? '' : ` (profile ${profile})`
+  const orEnv = options.orEnv ? ' or set KICK_ACCESS_TOKEN' : ''
+  return new AuthError(`not logged in${which}: run \`${loginCommand(profile, options.scope)}\`${orEnv}`)
 }
