@@ -41,6 +41,29 @@ export function samplePayload(type: EventType): Record<string, unknown> {
   return structuredClone(EVENT_SAMPLES[type]) as Record<string, unknown>
 }
 
+/**
+ * Sets a dotted path (`gift.amount`) in a payload, creating the objects on the way. A scalar in the way is
+ * replaced with `replaceScalars` (the mock takes overrides as given); otherwise it is an error, so a typo in
+ * `kick trigger --set` is caught instead of clobbering a field.
+ */
+export function setPath(
+  target: Record<string, unknown>,
+  path: string,
+  value: unknown,
+  options: { replaceScalars?: boolean } = {},
+): void {
+  const keys = path.split('.')
+  let node = target
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key]
+    if (next === undefined || next === null || (typeof next !== 'object' && options.replaceScalars))
+      node[key] = {}
+    else if (typeof next !== 'object') throw new Error(`${key} is ${JSON.stringify(next)}, not an object`)
+    node = node[key] as Record<string, unknown>
+  }
+  node[keys[keys.length - 1]!] = value
+}
+
 /** A ULID (26 chars of Crockford base32, time first), the form Kick uses for message and subscription ids. */
 export function ulid(now = Date.now()): string {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'

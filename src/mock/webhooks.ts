@@ -1,4 +1,11 @@
-import { EVENT_HEADERS, type EventType, eventTimestamp, samplePayload, ulid } from '../kick/events.js'
+import {
+  EVENT_HEADERS,
+  type EventType,
+  eventTimestamp,
+  samplePayload,
+  setPath,
+  ulid,
+} from '../kick/events.js'
 import { signDelivery } from '../webhooks/signature.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import type { MockState, MockUser } from './state.js'
@@ -217,16 +224,6 @@ export function triggeredPayload(
   const payload = samplePayload(type)
   const template = payload.broadcaster as Record<string, unknown> | undefined
   if (template) payload.broadcaster = webhookUser(state, broadcasterUserId, template)
-  for (const [path, value] of Object.entries(set)) setPath(payload, path, value)
+  for (const [path, value] of Object.entries(set)) setPath(payload, path, value, { replaceScalars: true })
   return payload
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.')
-  let node = target
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {}
-    node = node[key] as Record<string, unknown>
-  }
-  node[keys[keys.length - 1]!] = value
 }

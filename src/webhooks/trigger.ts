@@ -1,7 +1,14 @@
 import { type KeyLike, randomUUID } from 'node:crypto'
 
 import { UsageError } from '../errors.js'
-import { EVENT_HEADERS, type EventType, eventTimestamp, samplePayload, ulid } from '../kick/events.js'
+import {
+  EVENT_HEADERS,
+  type EventType,
+  eventTimestamp,
+  samplePayload,
+  setPath,
+  ulid,
+} from '../kick/events.js'
 import { signDelivery } from './signature.js'
 
 /** One delivery as Kick would send it: the six headers and the exact body. */
@@ -30,20 +37,6 @@ export function parseSetPairs(pairs: readonly string[]): [string, unknown][] {
   })
 }
 
-/** Sets a dotted path in a payload; missing objects on the way are created, numbers index arrays. */
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.')
-  let node: Record<string, unknown> = target
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key]
-    if (next === undefined || next === null) node[key] = {}
-    else if (typeof next !== 'object')
-      throw new UsageError(`--set ${path}: ${key} is ${JSON.stringify(next)}, not an object`)
-    node = node[key] as Record<string, unknown>
-  }
-  node[keys[keys.length - 1]!] = value
-}
-
 export interface SampleOptions {
   broadcasterUserId?: number
   set?: readonly [string, unknown][]
@@ -60,7 +53,13 @@ export function samplePayloadFor(type: EventType, options: SampleOptions = {}): 
     typeof payload.broadcaster === 'object'
   )
     (payload.broadcaster as Record<string, unknown>).user_id = options.broadcasterUserId
-  for (const [path, value] of options.set ?? []) setPath(payload, path, value)
+  for (const [path, value] of options.set ?? []) {
+    try {
+      setPath(payload, path, value)
+    } catch (error) {
+      throw new UsageError(`--set ${path}: ${(error as Error).message}`)
+    }
+  }
   return payload
 }
 
