@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import { UsageError } from '../errors.js'
+import { readStdin } from '../input/stdin.js'
 
 /** A delivery as `kick listen --save` writes it and `kick webhook verify --file` reads it. */
 export interface SavedDelivery {
@@ -34,10 +35,4 @@ export async function readSavedDelivery(file: string): Promise<SavedDelivery> {
     throw new UsageError(`${file}: "body" must be the raw body as a string, exactly as received`)
   }
   return { headers: headers as Record<string, string>, body: Buffer.from(body, 'utf8') }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }

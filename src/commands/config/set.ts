@@ -4,6 +4,7 @@ import { KickCommand } from '../../base-command.js'
 import { CONFIG_KEYS, configKey } from '../../config/config.js'
 import type { SetResult } from '../../config/manage.js'
 import { UsageError } from '../../errors.js'
+import { readStdin } from '../../input/stdin.js'
 import { interactive } from '../../output/terminal.js'
 
 export default class ConfigSet extends KickCommand<typeof ConfigSet> {
@@ -35,7 +36,8 @@ export default class ConfigSet extends KickCommand<typeof ConfigSet> {
   }
 
   private async value(key: string): Promise<string> {
-    if (this.args.value === '-') return readStdin()
+    // a value piped in ends with the newline echo or a file added, which is not part of it
+    if (this.args.value === '-') return (await readStdin()).replace(/\r?\n$/, '')
     if (this.args.value !== undefined) return this.args.value
     if (key === 'client-secret' && interactive()) {
       const { password } = await import('@inquirer/prompts')
@@ -43,10 +45,4 @@ export default class ConfigSet extends KickCommand<typeof ConfigSet> {
     }
     throw new UsageError(`missing VALUE: kick config set ${key} VALUE`)
   }
-}
-
-async function readStdin(): Promise<string> {
-  let text = ''
-  for await (const chunk of process.stdin) text += String(chunk)
-  return text.replace(/\r?\n$/, '')
 }
