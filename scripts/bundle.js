@@ -1,4 +1,4 @@
-// Bundles the CLI (oclif core, ky, every command and our code) into one CommonJS file, dist/kick.cjs.
+// Bundles the CLI (oclif core, every command and our code) into one CommonJS file, dist/kick.cjs.
 // Why: Node spends most of a short command's life resolving, reading and compiling hundreds of small
 // modules; one file (with a V8 code cache, see bin/run.js) starts in a fraction of that. Heavy or native
 // packages stay external and are loaded with `await import()` only by the commands that use them.

@@ -81,7 +81,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     return this.settingsPromise
   }
 
-  /** The Kick client, built (and `ky` loaded) on first use only. */
+  /** The Kick client, built (and loaded) on first use only. */
   protected kick(): Promise<KickClient> {
     this.clientPromise ??= (async () => {
       const [{ KickClient }, settings, tokens] = await Promise.all([
@@ -93,6 +93,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
         settings,
         tokens,
         trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+        userAgent: this.config.userAgent,
       })
     })()
     return this.clientPromise
@@ -114,6 +115,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     return {
       warn: (line) => this.warning(line),
       trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+      userAgent: this.config.userAgent,
     }
   }
 

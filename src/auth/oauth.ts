@@ -8,8 +8,11 @@ import type { AccessToken } from './token-provider.js'
 export class OAuthClient {
   private constructor(private readonly kick: KickClient) {}
 
-  /** `ky` is loaded here, on the first OAuth call, never at start-up. */
-  static async create(settings: Pick<Settings, 'apiUrl' | 'authUrl'>, trace?: (line: string) => void) {
+  /** The client is loaded here, on the first OAuth call, never at start-up. */
+  static async create(
+    settings: Pick<Settings, 'apiUrl' | 'authUrl'>,
+    options: { trace?: (line: string) => void; userAgent?: string } = {},
+  ) {
     const { KickClient } = await import('../kick/client.js')
     const tokens = {
       tokenFor: async (): Promise<AccessToken> => {
@@ -17,7 +20,7 @@ export class OAuthClient {
       },
       afterUnauthorized: async () => undefined,
     }
-    return new OAuthClient(new KickClient({ settings, tokens, trace }))
+    return new OAuthClient(new KickClient({ settings, tokens, ...options }))
   }
 
   async exchangeCode(request: {

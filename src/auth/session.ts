@@ -22,6 +22,8 @@ export interface SessionOptions {
   warn: (message: string) => void
   /** `--verbose` traces of the OAuth calls (refresh, client credentials) */
   trace?: (line: string) => void
+  /** the User-Agent of the OAuth calls */
+  userAgent?: string
   /** `kick api --app`: always an app token, even when logged in or KICK_ACCESS_TOKEN is set */
   prefer?: 'app'
 }
@@ -86,7 +88,7 @@ export class Session {
 
   oauth(): Promise<OAuthClient> {
     this.oauthPromise ??= import('./oauth.js').then(({ OAuthClient }) =>
-      OAuthClient.create(this.settings, this.options.trace),
+      OAuthClient.create(this.settings, this.options),
     )
     return this.oauthPromise
   }

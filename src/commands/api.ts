@@ -173,9 +173,9 @@ command exits 1 (4 for 401).`
   private async print(response: RawResponse): Promise<void> {
     if (this.flags.include) {
       const lines = [`HTTP/1.1 ${response.status} ${response.statusText}`]
-      response.headers.forEach((value, name) =>
-        lines.push(`${canonicalHeader(name)}: ${redactHeader(name, value)}`),
-      )
+      for (const [name, value] of response.headers) {
+        lines.push(`${canonicalHeader(name)}: ${redactHeader(name, value)}`)
+      }
       await write(process.stdout, `${lines.join('\n')}\n\n`)
     }
     if (!response.text) return

@@ -1,10 +1,9 @@
-import ky, { HTTPError, type Options as KyOptions } from 'ky'
-
 import type { AccessToken, TokenProvider } from '../auth/token-provider.js'
 import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
 import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
 import { type Endpoint, type EndpointId, type Host, endpoints, fillPath } from './endpoints.js'
+import { headerValue, httpRequest, type HttpResponse, TimeoutError } from './http.js'
 import { followCursor, type Page } from './pagination.js'
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
@@ -17,11 +16,7 @@ export interface Envelope<T = unknown> {
   pagination?: { next_cursor?: string | null }
 }
 
-export interface RawResponse {
-  status: number
-  statusText: string
-  headers: Headers
-  text: string
+export interface RawResponse extends HttpResponse {
   url: string
 }
 
@@ -59,6 +54,8 @@ export interface ClientOptions {
   trace?: (line: string) => void
   /** tries per request for 429 and idempotent 5xx (SPEC: at most 3) */
   tries?: number
+  /** what the requests say they come from, like gh's `GitHub CLI 2.x` */
+  userAgent?: string
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
@@ -152,68 +149,61 @@ export class KickClient {
     return response
   }
 
+  /**
+   * One request, tried again on a 429 (any method: Kick did not process it) or a 5xx on an idempotent
+   * method (a POST or PATCH may have been processed), at most `tries` times, waiting as Retry-After says
+   * (up to a minute) or backing off 0.3 s, 0.6 s, 1.2 s… Network errors fail at once.
+   */
   private async exchange(request: SendOptions, token: AccessToken | undefined): Promise<RawResponse> {
     const url = new URL(this.baseUrl(request.host) + request.path)
     const query = request.query instanceof URLSearchParams ? request.query : toSearchParams(request.query)
     for (const [key, value] of query) url.searchParams.append(key, value)
 
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers }
-    if (token) headers.authorization = `Bearer ${token.value}`
     const method = request.method.toUpperCase()
-    const options: KyOptions = {
-      method,
-      headers,
-      timeout: TIMEOUT_MS,
-      throwHttpErrors: true,
-      retry: {
-        limit: (this.options.tries ?? 3) - 1,
-        methods: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'],
-        statusCodes: [429, 500, 502, 503, 504],
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: 60_000,
-        backoffLimit: 8_000,
-        // A 429 means Kick did not process the request, so any method may try again; a 5xx on a POST
-        // or PATCH may have been processed, so only idempotent methods do. Network errors fail fast.
-        shouldRetry: ({ error }) => {
-          if (!(error instanceof HTTPError)) return false
-          if (error.response.status === 429) return undefined
-          return IDEMPOTENT.has(method) ? undefined : false
-        },
-      },
-      hooks: {
-        beforeRequest: [(req) => this.traceRequest(req, request)],
-        beforeRetry: [
-          ({ error, retryCount }) => this.trace(`! retry ${retryCount} after ${describeError(error)}`),
-        ],
-      },
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.options.userAgent ?? 'kick-cli',
+      ...request.headers,
     }
-    if (request.form) options.body = new URLSearchParams(request.form)
-    else if (request.raw !== undefined) options.body = request.raw
-    else if (request.json !== undefined) options.json = request.json
+    if (token) headers.authorization = `Bearer ${token.value}`
+    let body: string | undefined
+    if (request.form) {
+      body = new URLSearchParams(request.form).toString()
+      headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'
+    } else if (request.raw !== undefined) {
+      body = request.raw
+    } else if (request.json !== undefined) {
+      body = JSON.stringify(request.json)
+      headers['content-type'] ??= 'application/json'
+    }
 
-    const started = Date.now()
-    let response: Response
-    try {
-      response = await ky(url, options)
-    } catch (error) {
-      if (error instanceof HTTPError) response = error.response
-      else throw networkError(error, url)
-    }
-    const text = await response.text()
-    this.trace(`< ${response.status} ${response.statusText} (${Date.now() - started} ms)`)
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      text,
-      url: url.href,
+    const tries = this.options.tries ?? 3
+    for (let attempt = 1; ; attempt++) {
+      this.traceRequest(method, url, headers, request)
+      const started = Date.now()
+      let response: HttpResponse
+      try {
+        response = await httpRequest(url, { method, headers, body, timeoutMs: TIMEOUT_MS })
+      } catch (error) {
+        throw networkError(error, url)
+      }
+      this.trace(`< ${response.status} ${response.statusText} (${Date.now() - started} ms)`)
+      const delay = attempt < tries ? retryDelay(response, method, attempt) : undefined
+      if (delay === undefined) return { ...response, url: url.href }
+      this.trace(`! retry ${attempt} after ${response.status} ${response.statusText}`)
+      await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }
 
-  private traceRequest(req: Request, request: SendOptions): void {
+  private traceRequest(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    request: SendOptions,
+  ): void {
     if (!this.options.trace) return
-    this.trace(`> ${req.method} ${redactUrl(req.url)}`)
-    req.headers.forEach((value, name) => this.trace(`> ${name}: ${redactHeader(name, value)}`))
+    this.trace(`> ${method} ${redactUrl(url.href)}`)
+    for (const [name, value] of Object.entries(headers)) this.trace(`> ${name}: ${redactHeader(name, value)}`)
     if (request.form) this.trace(`> ${redactForm(new URLSearchParams(request.form).toString())}`)
     else if (request.json !== undefined) this.trace(`> ${redactJsonText(JSON.stringify(request.json))}`)
   }
@@ -345,17 +335,31 @@ function notFoundHint(status: number, endpoint: Endpoint | undefined): string {
   return lister ? `: check the id with \`kick ${lister.command}\`` : ': check the id'
 }
 
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+const MAX_RETRY_AFTER_MS = 60_000
+const MAX_BACKOFF_MS = 8_000
+
+/** How long to wait before trying again, or undefined when this answer is final. */
+export function retryDelay(response: HttpResponse, method: string, attempt: number): number | undefined {
+  if (!RETRY_STATUSES.has(response.status)) return undefined
+  if (response.status !== 429 && !IDEMPOTENT.has(method)) return undefined
+  const retryAfter = headerValue(response, 'retry-after')
+  if (retryAfter !== undefined && (response.status === 429 || response.status === 503)) {
+    // seconds, or an HTTP date
+    const seconds = Number(retryAfter)
+    const wait = Number.isNaN(seconds) ? Date.parse(retryAfter) - Date.now() : seconds * 1000
+    if (!Number.isNaN(wait)) return Math.min(Math.max(wait, 0), MAX_RETRY_AFTER_MS)
+  }
+  return Math.min(300 * 2 ** (attempt - 1), MAX_BACKOFF_MS)
+}
+
 function networkError(error: unknown, url: URL): KickError {
   return new KickError(`could not reach ${url.origin}: ${describeError(error)}`)
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof HTTPError) return `${error.response.status} ${error.response.statusText}`
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause
-    if (error.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`
-    return cause?.code ?? cause?.message ?? error.message
-  }
+  if (error instanceof TimeoutError) return error.message
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message
   return String(error)
 }
 

@@ -6,6 +6,7 @@ import {
   setPath,
   ulid,
 } from '../kick/events.js'
+import { httpRequest } from '../kick/http.js'
 import { signDelivery } from '../webhooks/signature.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import type { MockState, MockUser } from './state.js'
@@ -132,7 +133,7 @@ export class WebhookDispatcher {
       record.body,
     )
     try {
-      const response = await fetch(url, {
+      const response = await httpRequest(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -146,13 +147,11 @@ export class WebhookDispatcher {
           [EVENT_HEADERS.version]: '1',
         },
         body: record.body,
-        signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+        timeoutMs: ATTEMPT_TIMEOUT_MS,
       })
-      await response.arrayBuffer().catch(() => undefined)
       record.lastResult = response.status
     } catch (error) {
-      const cause = (error as Error & { cause?: { code?: string } }).cause
-      record.lastResult = cause?.code ?? (error as Error).name
+      record.lastResult = (error as NodeJS.ErrnoException).code ?? (error as Error).name
     }
     if (this.closed) return
     const delivered = typeof record.lastResult === 'number' && record.lastResult < 300

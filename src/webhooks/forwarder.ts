@@ -1,3 +1,5 @@
+import { httpRequest } from '../kick/http.js'
+
 /** Headers that belong to one connection, not to the delivery: never copied to the local app or a file. */
 const HOP_BY_HOP = new Set([
   'host',
@@ -81,7 +83,7 @@ export class Forwarder {
     const left = this.queue.length + this.running.size
     if (left) this.options.report(`forward: gave up on ${left} deliveries still waiting for ${this.url}`)
     this.queue.length = 0
-    for (const controller of this.controllers) controller.abort()
+    for (const controller of this.controllers) controller.abort(new Error('stopped'))
   }
 
   private pump(): void {
@@ -98,32 +100,22 @@ export class Forwarder {
   private async send(job: Job): Promise<void> {
     const controller = new AbortController()
     this.controllers.add(controller)
-    const timer = setTimeout(
-      () => controller.abort(new Error(`timed out after ${this.timeoutMs} ms`)),
-      this.timeoutMs,
-    )
     try {
-      const response = await fetch(this.url, {
+      const response = await httpRequest(this.url, {
         method: 'POST',
         headers: job.headers,
         body: job.body,
+        timeoutMs: this.timeoutMs,
         signal: controller.signal,
       })
-      await response.arrayBuffer().catch(() => undefined)
       this.options.report(
         `forward ${job.id} → ${this.url}: ${response.status} ${response.statusText}`.trimEnd(),
       )
     } catch (error) {
-      this.options.report(`forward ${job.id} → ${this.url} failed: ${describe(error, controller.signal)}`)
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      this.options.report(`forward ${job.id} → ${this.url} failed: ${why}`)
     } finally {
-      clearTimeout(timer)
       this.controllers.delete(controller)
     }
   }
-}
-
-function describe(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return signal.reason instanceof Error ? signal.reason.message : 'stopped'
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause
-  return cause?.code ?? cause?.message ?? (error as Error).message
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 
 import { cacheDir } from '../config/paths.js'
 import { endpoints } from '../kick/endpoints.js'
+import { httpRequest, type HttpResponse } from '../kick/http.js'
 import { UsageError } from '../errors.js'
 import { loadDevKey } from './dev-key.js'
 import { KICK_PUBLIC_KEY_PEM, publicKeyFromPem } from './signature.js'
@@ -172,19 +173,19 @@ async function writeCachedKey(apiUrl: string, pem: string, warn: (message: strin
 /** `GET /public/v1/public-key` (no token), bounded by a timeout; Kick's edge may answer an HTML challenge. */
 export async function fetchKickKey(apiUrl: string): Promise<{ pem: string; key: KeyObject }> {
   const url = apiUrl.replace(/\/+$/, '') + endpoints.publicKey.path
-  let response: Response
+  let response: HttpResponse
   try {
-    response = await fetch(url, {
+    response = await httpRequest(url, {
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      timeoutMs: FETCH_TIMEOUT_MS,
     })
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause
-    const why = cause?.code ?? cause?.message ?? (error as Error).message
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     throw new Error(`could not fetch the webhook public key from ${url} (${why})`)
   }
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${url} answered ${response.status} for the webhook public key`)
+  const { text } = response
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`${url} answered ${response.status} for the webhook public key`)
   let pem: unknown
   try {
     pem = (JSON.parse(text) as { data?: { public_key?: unknown } }).data?.public_key

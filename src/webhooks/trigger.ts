@@ -9,6 +9,7 @@ import {
   setPath,
   ulid,
 } from '../kick/events.js'
+import { httpRequest, type HttpResponse } from '../kick/http.js'
 import { signDelivery } from './signature.js'
 
 /** One delivery as Kick would send it: the six headers and the exact body. */
@@ -109,17 +110,17 @@ export async function postDelivery(
   type: string,
   delivery: SignedDelivery,
 ): Promise<TriggerResult> {
-  let response: Response
+  let response: HttpResponse
   try {
-    response = await fetch(url, {
+    response = await httpRequest(url, {
       method: 'POST',
       headers: delivery.headers,
       body: delivery.body,
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      timeoutMs: SEND_TIMEOUT_MS,
     })
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
+    const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     throw new Error(`could not reach ${url} (${cause})`)
   }
-  return { id: delivery.id, type, status: response.status, body: await response.text() }
+  return { id: delivery.id, type, status: response.status, body: response.text }
 }

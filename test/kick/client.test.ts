@@ -8,6 +8,7 @@ import {
   apiMessage,
   checkScope,
   errorForResponse,
+  retryDelay,
   splitBatch,
   toSearchParams,
 } from '../../src/kick/client.js'
@@ -17,7 +18,7 @@ import { FixtureServer, ok } from '../helpers/fixture-server.js'
 const response = (status: number, text: string, statusText = ''): RawResponse => ({
   status,
   statusText,
-  headers: new Headers(),
+  headers: [],
   text,
   url: 'http://kick.test/x',
 })
@@ -238,6 +239,26 @@ describe('KickClient against a real server', () => {
     kick.verify()
   })
 
+  it('sends JSON bodies and forms with their content types, and its User-Agent', async () => {
+    kick.stub('POST', '/public/v1/chat', ok({ is_sent: true }))
+    kick.stub('POST', '/oauth/revoke', { body: 'OK' })
+    const agent = new KickClient({
+      settings: { apiUrl: kick.url, authUrl: kick.url },
+      tokens: fixedTokenProvider({ value: 'secret-token', kind: 'user', source: 'env' }),
+      userAgent: 'kick/9.9.9 test',
+    })
+    await agent.call('chatSend', { body: { type: 'bot', content: 'hé' } })
+    await agent.call('oauthRevoke', { body: { token: 't', token_hint_type: 'access_token' } })
+    const [chat, revoke] = kick.requests
+    expect(chat!.headers['content-type']).toBe('application/json')
+    expect(chat!.json).toEqual({ type: 'bot', content: 'hé' })
+    expect(chat!.headers['user-agent']).toBe('kick/9.9.9 test')
+    expect(chat!.headers.authorization).toBe('Bearer secret-token')
+    expect(revoke!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8')
+    expect(revoke!.form?.toString()).toBe('token=t&token_hint_type=access_token')
+    kick.verify()
+  })
+
   it('traces the request with the bearer token redacted', async () => {
     kick.stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1 }))
     await client.call('livestreamsStats')
@@ -245,5 +266,40 @@ describe('KickClient against a real server', () => {
     expect(traces).toContain('> authorization: Bearer [redacted]')
     expect(traces.join('\n')).not.toContain('secret-token')
     kick.verify()
+  })
+})
+
+describe('retryDelay', () => {
+  const answer = (status: number, headers: [string, string][] = []) => ({
+    status,
+    statusText: '',
+    headers,
+    text: '',
+  })
+
+  it('backs off 0.3 s, 0.6 s, 1.2 s… up to 8 s on a 429 or an idempotent 5xx', () => {
+    expect([1, 2, 3].map((attempt) => retryDelay(answer(429), 'POST', attempt))).toEqual([300, 600, 1200])
+    expect(retryDelay(answer(502), 'GET', 10)).toBe(8000)
+    expect(retryDelay(answer(500), 'DELETE', 1)).toBe(300)
+  })
+
+  it('does not retry a 5xx on a POST or PATCH, nor any 4xx but 429', () => {
+    expect(retryDelay(answer(500), 'POST', 1)).toBeUndefined()
+    expect(retryDelay(answer(503), 'PATCH', 1)).toBeUndefined()
+    expect(retryDelay(answer(404), 'GET', 1)).toBeUndefined()
+    expect(retryDelay(answer(200), 'GET', 1)).toBeUndefined()
+  })
+
+  it('waits as Retry-After says, in seconds or as a date, at most a minute', () => {
+    expect(retryDelay(answer(429, [['retry-after', '2']]), 'GET', 1)).toBe(2000)
+    expect(retryDelay(answer(503, [['retry-after', '0']]), 'GET', 1)).toBe(0)
+    expect(retryDelay(answer(429, [['retry-after', '3600']]), 'GET', 1)).toBe(60_000)
+    const soon = new Date(Date.now() + 30_000).toUTCString()
+    const wait = retryDelay(answer(429, [['retry-after', soon]]), 'GET', 1)!
+    expect(wait).toBeGreaterThan(25_000)
+    expect(wait).toBeLessThanOrEqual(30_000)
+    expect(retryDelay(answer(429, [['retry-after', new Date(0).toUTCString()]]), 'GET', 1)).toBe(0)
+    // garbage is ignored: the usual backoff
+    expect(retryDelay(answer(429, [['retry-after', 'soon']]), 'GET', 2)).toBe(600)
   })
 })

@@ -1,0 +1,113 @@
+import http, { type IncomingMessage } from 'node:http'
+import { createRequire } from 'node:module'
+
+/**
+ * One HTTP/1.1 exchange over node:http or node:https, the body read whole: what every part of kick that
+ * talks HTTP uses (the Kick client, the public-key fetch, `--forward-to`, `kick trigger`, the mock's
+ * deliveries).
+ *
+ * Why not fetch (or ky, which is built on it): on Node 20 the first touch of fetch, Request or Headers
+ * evaluates undici (http2, tls, web streams: ~24 ms), and its first request compiles undici's WebAssembly
+ * HTTP parser; together they cost more than the rest of a command's start-up. node:http is already in the
+ * binary's snapshot and costs ~3 ms. `npm run bench` measures the difference (issue 6).
+ */
+export interface HttpRequest {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+  /** the whole exchange, connection to last byte; past it the request fails with a TimeoutError */
+  timeoutMs: number
+  /** aborts the exchange; it fails with the signal's reason */
+  signal?: AbortSignal
+}
+
+export interface HttpResponse {
+  status: number
+  statusText: string
+  /** names lower-cased, in the order the server sent them; repeated names stay repeated */
+  headers: [name: string, value: string][]
+  text: string
+}
+
+/** The exchange took longer than its timeout. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError'
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`)
+  }
+}
+
+export async function httpRequest(url: URL | string, request: HttpRequest): Promise<HttpResponse> {
+  const target = typeof url === 'string' ? new URL(url) : url
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new Error(`cannot send a request to a ${target.protocol} URL`)
+  }
+  const transport = target.protocol === 'https:' ? lazy<typeof import('node:https')>('node:https') : http
+  const headers: Record<string, string | number> = { ...request.headers }
+  if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body)
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    request.signal?.throwIfAborted()
+    const outgoing = transport.request(target, { method: request.method ?? 'GET', headers })
+    const fail = (error: Error): void => {
+      clearTimeout(timer)
+      request.signal?.removeEventListener('abort', abort)
+      outgoing.destroy()
+      reject(error)
+    }
+    const timer = setTimeout(() => fail(new TimeoutError(request.timeoutMs)), request.timeoutMs)
+    const abort = (): void => fail(asError(request.signal?.reason))
+    request.signal?.addEventListener('abort', abort, { once: true })
+
+    outgoing.on('error', fail)
+    outgoing.on('response', (incoming) => {
+      readBody(incoming).then((text) => {
+        clearTimeout(timer)
+        request.signal?.removeEventListener('abort', abort)
+        resolve({
+          status: incoming.statusCode ?? 0,
+          statusText: incoming.statusMessage ?? '',
+          headers: headerPairs(incoming.rawHeaders),
+          text,
+        })
+      }, fail)
+    })
+    outgoing.end(request.body)
+  })
+}
+
+/** The value of a header (the first, when repeated). */
+export function headerValue(response: HttpResponse, name: string): string | undefined {
+  return response.headers.find(([key]) => key === name)?.[1]
+}
+
+/** The body as text; a compressed one (sent although we never ask for it) is decompressed. */
+async function readBody(incoming: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of incoming) chunks.push(chunk as Buffer)
+  const body = Buffer.concat(chunks)
+  const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
+  if (encoding === 'identity' || body.length === 0) return body.toString('utf8')
+  const zlib = lazy<typeof import('node:zlib')>('node:zlib')
+  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(body).toString('utf8')
+  if (encoding === 'deflate') return zlib.inflateSync(body).toString('utf8')
+  if (encoding === 'br') return zlib.brotliDecompressSync(body).toString('utf8')
+  throw new Error(`the answer is encoded as ${encoding}, which kick cannot read`)
+}
+
+function headerPairs(raw: string[]): [string, string][] {
+  const pairs: [string, string][] = []
+  for (let index = 0; index + 1 < raw.length; index += 2)
+    pairs.push([raw[index]!.toLowerCase(), raw[index + 1]!])
+  return pairs
+}
+
+/**
+ * https (which loads tls) and zlib are required when first needed: a loopback server (the mock, tests,
+ * benches) needs neither. require, not import(): from the bundle, import() starts Node's ES module loader.
+ */
+const lazy = <T>(name: string): T => createRequire(import.meta.url)(name) as T
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'))
+}

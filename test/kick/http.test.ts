@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { headerValue, httpRequest, TimeoutError } from '../../src/kick/http.js'
+
+describe('httpRequest (node:http, the one transport)', () => {
+  let server: Server
+  let url: string
+  const seen: { method?: string; headers: IncomingMessage['headers']; body: string }[] = []
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    '/echo': (_req, res) => {
+      res.setHeader('set-cookie', ['a=1', 'b=2'])
+      res.setHeader('X-Mixed-Case', 'yes')
+      res.end('héllo')
+    },
+    '/gzip': (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' })
+      res.end(gzipSync('{"data":"zipped"}'))
+    },
+    '/silent': () => {
+      // never answers
+    },
+    '/half': (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' })
+      res.write('only part')
+      setTimeout(() => res.socket?.destroy(), 20)
+    },
+  }
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() })
+        routes[req.url ?? '']?.(req, res)
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+
+  it('sends method, headers and a body with its byte length; answers status, headers in order, text', async () => {
+    const response = await httpRequest(`${url}/echo`, {
+      method: 'PUT',
+      headers: { 'x-one': '1' },
+      body: 'ünïcode',
+      timeoutMs: 5000,
+    })
+    const request = seen.at(-1)!
+    expect(request).toMatchObject({ method: 'PUT', body: 'ünïcode' })
+    expect(request.headers['content-length']).toBe(String(Buffer.byteLength('ünïcode')))
+    expect(request.headers['x-one']).toBe('1')
+    expect(response.status).toBe(200)
+    expect(response.statusText).toBe('OK')
+    expect(response.text).toBe('héllo')
+    expect(response.headers.filter(([name]) => name === 'set-cookie')).toEqual([
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ])
+    expect(headerValue(response, 'x-mixed-case')).toBe('yes')
+  })
+
+  it('decompresses a gzip answer', async () => {
+    expect((await httpRequest(`${url}/gzip`, { timeoutMs: 5000 })).text).toBe('{"data":"zipped"}')
+  })
+
+  it('fails with a TimeoutError when no answer comes in time', async () => {
+    const error = await httpRequest(`${url}/silent`, { timeoutMs: 50 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as Error).message).toBe('no answer within 0.05 s')
+  })
+
+  it('fails with the reason when aborted, and at once when already aborted', async () => {
+    const controller = new AbortController()
+    const pending = httpRequest(`${url}/silent`, { timeoutMs: 5000, signal: controller.signal })
+    setTimeout(() => controller.abort(new Error('stopped by the test')), 20)
+    await expect(pending).rejects.toThrow('stopped by the test')
+    await expect(
+      httpRequest(`${url}/echo`, { timeoutMs: 5000, signal: AbortSignal.abort(new Error('too late')) }),
+    ).rejects.toThrow('too late')
+  })
+
+  it('fails when the connection drops mid-body, and when nothing listens', async () => {
+    await expect(httpRequest(`${url}/half`, { timeoutMs: 5000 })).rejects.toThrow(/aborted|ECONNRESET/)
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    await expect(httpRequest(`http://127.0.0.1:${port}/`, { timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    })
+  })
+
+  it('refuses a URL that is not http or https', async () => {
+    await expect(httpRequest('file:///etc/passwd', { timeoutMs: 5000 })).rejects.toThrow(
+      'cannot send a request to a file: URL',
+    )
+  })
+})
