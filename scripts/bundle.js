@@ -4,6 +4,8 @@
 // packages stay external and are loaded with `await import()` only by the commands that use them.
 import { build } from 'esbuild'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -37,10 +39,11 @@ const entry = [
 // it is needed (see each shim); the shims' own require() reaches the real one.
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
-// perf_hooks (for OCLIF_PERFORMANCE), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
+// perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
 // a proxy that loads the real module on first use. tsc-compiled code reads a named import only when it calls
 // it (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
-const LAZY_FOR_OCLIF = /^(node:)?(child_process|perf_hooks)$|^(semver|minimatch|tinyglobby|lilconfig)$/
+const LAZY_FOR_OCLIF =
+  /^(node:)?(child_process|perf_hooks|readline)$|^(semver|minimatch|tinyglobby|lilconfig)$/
 const lazyModule = (specifier) => `
 let real
 const load = () => (real ??= require(${JSON.stringify(specifier)}))
@@ -54,12 +57,42 @@ module.exports = new Proxy({}, {
   },
 })
 `
+// oclif sorts the commands of its manifest with localeCompare on every start; the first localeCompare in a
+// process builds ICU's collator, ~6 ms. Command ids are ASCII, for which code-unit order is the same order.
+// The build fails if the line is not found, so an oclif upgrade cannot drop this silently.
+const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const ASCII_SORT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'
+
+// The shim for oclif's fs/promises has only what oclif uses: fail the build if an oclif upgrade uses more.
+const fsPromisesShim = createRequire(import.meta.url)('./bundle-shims/fs-promises.cjs')
+function checkFsPromisesShim(file, source) {
+  for (const [, binding] of source.matchAll(/const (\w+) = require\("(?:node:)?fs\/promises"\)/g)) {
+    for (const [, name] of source.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))) {
+      if (!(name in fsPromisesShim)) throw new Error(`${file} uses fs/promises ${name}: add it to the shim`)
+    }
+  }
+}
+
 const shims = {
   name: 'shims',
   setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      let source = await readFile(args.path, 'utf8')
+      checkFsPromisesShim(args.path, source)
+      if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) {
+        if (!source.includes(OCLIF_SORT))
+          throw new Error(`${args.path}: the localeCompare sort to replace is gone`)
+        source = source.replace(OCLIF_SORT, ASCII_SORT)
+      }
+      return { contents: source, loader: 'js' }
+    })
     pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color)$/ }, (args) => {
       if (args.importer.includes('bundle-shims')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
+    })
+    pluginBuild.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) => {
+      if (!args.importer.includes('@oclif/core')) return undefined
+      return { path: join(root, 'scripts', 'bundle-shims', 'fs-promises.cjs') }
     })
     pluginBuild.onResolve({ filter: LAZY_FOR_OCLIF }, (args) => {
       if (!args.importer.includes('@oclif/core')) return undefined
@@ -114,7 +147,12 @@ const banner = [
   "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
   'const __kickImport = globalThis.__kickImport ?? ((specifier) => import(specifier));',
 ].join('\n')
-const code = bundle.outputFiles[0].text.replace(/(?<![\w$."'`])import\(/g, '__kickImport(')
+// bin/run.js reads the bundle as latin1, right for ASCII only. esbuild escapes non-ASCII characters but for
+// a few in regular expressions (ansis has a raw U+009B); \uXXXX means the same in strings, regular
+// expressions and identifiers alike.
+const code = bundle.outputFiles[0].text
+  .replace(/(?<![\w$."'`])import\(/g, '__kickImport(')
+  .replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 mkdirSync(join(root, 'dist'), { recursive: true })
 writeFileSync(join(root, 'dist', 'kick.cjs'), `${banner}\n${code}`)
 
