@@ -9,8 +9,9 @@ const path = require('node:path')
 
 const root = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
+const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+  const { version } = pjson
   process.stdout.write(`kick/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // oclif checks its engines range with semver on every start; a major-version comparison says the same here.
@@ -19,15 +20,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   }
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
   const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'))
-  bundle.execute({ dir: __filename, loadOptions: { root } })
+  // With package.json given, oclif neither searches for the package root nor reads the file again.
+  bundle.execute({ dir: __filename, loadOptions: { root, pjson } })
 }
 
 function loadBundle(file) {
   // the Module class without require('node:module'), which loads more of Node's loader (~1 ms)
   const Module = module.constructor
   const vm = require('node:vm')
-  // The bundle is ASCII (scripts/bundle.js escapes the rest): latin1 makes V8's one-byte string directly, without
-  // the UTF-8 decoding that takes a third longer for this size.
+  // The bundle is ASCII (scripts/bundle.js escapes the rest): latin1 makes V8's one-byte string directly,
+  // without the UTF-8 decoding that takes a third longer for this size.
   const source = fs.readFileSync(file, 'latin1')
   const stat = fs.statSync(file)
   const cacheRoot = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache')

@@ -1,4 +1,4 @@
-import { Command, Flags, type Interfaces } from '@oclif/core'
+import { Command, Config, Flags, type Interfaces } from '@oclif/core'
 
 import type { Session, SessionOptions } from './auth/session.js'
 import type { TokenProvider } from './auth/token-provider.js'
@@ -64,6 +64,26 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     this.positionals = argv.map(String)
+  }
+
+  /**
+   * oclif's Command.run loads the whole config again when handed one, for a plugin built on another oclif
+   * version; kick is one bundle with one oclif, so the config that found the command runs it (~1 ms).
+   */
+  static async run<C extends Command>(
+    this: new (argv: string[], config: Config) => C,
+    argv: string[] = process.argv.slice(2),
+    options?: Interfaces.LoadOptions,
+  ): Promise<ReturnType<C['run']>> {
+    if (!(options instanceof Config)) return Command.run.call(this, argv, options) as ReturnType<C['run']>
+    const command = new this(argv, options) as unknown as { _run(): Promise<ReturnType<C['run']>> }
+    return command._run()
+  }
+
+  /** Plain JSON for a pipe, never coloured: oclif's colourizer re-tokenizes the whole text even then. */
+  protected logJson(json: unknown): void {
+    if (process.stdout.isTTY) super.logJson(json)
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
   /** JSON when asked for, and whenever stdout is not a terminal (scripts get JSON without asking). */

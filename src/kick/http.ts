@@ -8,8 +8,8 @@ import { createRequire } from 'node:module'
  *
  * Why not fetch (or ky, which is built on it): on Node 20 the first touch of fetch, Request or Headers
  * evaluates undici (http2, tls, web streams: ~24 ms), and its first request compiles undici's WebAssembly
- * HTTP parser; together they cost more than the rest of a command's start-up. node:http is already in the
- * binary's snapshot and costs ~3 ms. `npm run bench` measures the difference (issue 6).
+ * HTTP parser: ~60 ms in all, more than the rest of a command's start-up. Loading node:http and making a
+ * first request with it costs ~10 ms. `npm run bench` measures a real command (issue 6).
  */
 export interface HttpRequest {
   method?: string
@@ -83,9 +83,16 @@ export function headerValue(response: HttpResponse, name: string): string | unde
 
 /** The body as text; a compressed one (sent although we never ask for it) is decompressed. */
 async function readBody(incoming: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of incoming) chunks.push(chunk as Buffer)
-  const body = Buffer.concat(chunks)
+  // events rather than `for await`: the stream's async iterator costs a first-use compile on every start
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+    incoming.on('end', () => resolve(Buffer.concat(chunks)))
+    incoming.on('error', reject)
+    incoming.on('close', () => {
+      if (!incoming.complete) reject(new Error('the connection closed before the whole answer came'))
+    })
+  })
   const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (encoding === 'identity' || body.length === 0) return body.toString('utf8')
   const zlib = lazy<typeof import('node:zlib')>('node:zlib')

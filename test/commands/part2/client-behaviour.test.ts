@@ -161,6 +161,12 @@ describe('kick client behaviour', () => {
     }
   })
 
+  it('JSON on a pipe stays plain even with FORCE_COLOR (it is for jq, not for eyes)', async () => {
+    fixture().stub('GET', '/public/v1/livestreams/stats', ok({ total_count: 1, live: true }))
+    const json = await kick(['livestreams', 'stats'], { FORCE_COLOR: '1' })
+    expect(json.stdout).toBe('{\n  "total_count": 1,\n  "live": true\n}\n')
+  })
+
   it("KICK_PROFILE and --profile pick the profile's api-url from the config file", async () => {
     const other = await FixtureServer.start()
     try {
