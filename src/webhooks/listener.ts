@@ -8,6 +8,7 @@ import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
+import type { VerifiedDelivery, Verification, VerifyOptions } from './verify.js'
 
 /** Kick's payloads are a few kB; anything over this is not a delivery (413, read no further). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -73,7 +74,10 @@ export class WebhookListener {
   /** resolves with why the listener should stop on its own: `--count` reached, or stdout went away */
   readonly finished: Promise<string>
 
+  private readonly verifyOptions: VerifyOptions
+
   constructor(private readonly options: ListenerOptions) {
+    this.verifyOptions = { maxAgeMs: options.maxAgeMs }
     this.writer = new LineWriter(options.out)
     this.finished = new Promise((resolve) => (this.finishedResolve = resolve))
     if (options.forwardTo) this.forwarder = new Forwarder(options.forwardTo, { report: options.log })
@@ -129,52 +133,87 @@ export class WebhookListener {
   }
 
   /**
-   * One request: counted in flight until its answer has left (a counter and one listener rather than
-   * promises per request: measured ~18% more events/s under 32 concurrent senders).
+   * One request, counted in flight until its answer has left. The common path (a valid delivery, stdout
+   * keeping up) runs in callbacks with no promise, closure or once-wrapper per request: each of those
+   * showed up as events/s lost under 32 concurrent senders (issue 6's bench).
    */
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++
-    res.once('close', () => {
-      if (--this.inFlight === 0) this.onIdle?.()
-    })
-    this.process(req, res).catch((error: Error) => {
-      this.options.log(`request failed: ${error.message}`)
-      if (!res.headersSent) reply(res, 500, { error: 'internal error' })
-    })
-  }
-
-  private async process(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const from = req.socket.remoteAddress ?? '?'
-    const rejectWith = (status: number, reason: string, id?: string): void => {
-      this.options.log(
-        `rejected ${status} ${req.method} ${req.url} from ${from}${id ? ` (${id})` : ''}: ${reason}`,
-      )
-      reply(res, status, { error: reason })
-    }
+    res.on('close', this.requestClosed)
     if (this.stopping || !this.keys) {
       res.setHeader('connection', 'close')
       return reply(res, 503, { error: 'listener is stopping' })
     }
-    const pathname = (req.url ?? '/').split('?')[0]
-    if (pathname !== this.options.path) return rejectWith(404, `not the webhook path (${this.options.path})`)
+    const url = req.url ?? '/'
+    const query = url.indexOf('?')
+    const pathname = query === -1 ? url : url.slice(0, query)
+    if (pathname !== this.options.path)
+      return this.reject(req, res, 404, `not the webhook path (${this.options.path})`)
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST')
-      return rejectWith(405, 'only POST')
+      return this.reject(req, res, 405, 'only POST')
     }
+    readBody(req, MAX_BODY_BYTES, (body) => {
+      if (body === 'too-large') {
+        res.setHeader('connection', 'close')
+        return this.reject(req, res, 413, `body over ${MAX_BODY_BYTES} bytes`)
+      }
+      // aborted mid-body: the client is gone, and so is whom to answer
+      if (body === 'aborted') return
+      try {
+        this.verifyAndAccept(req, res, body)
+      } catch (error) {
+        this.failed(res, error as Error)
+      }
+    })
+  }
 
-    const body = await readBody(req, MAX_BODY_BYTES)
-    if (body === 'too-large') {
-      res.setHeader('connection', 'close')
-      return rejectWith(413, `body over ${MAX_BODY_BYTES} bytes`)
-    }
-    if (body === 'aborted') return
+  private readonly requestClosed = (): void => {
+    if (--this.inFlight === 0) this.onIdle?.()
+  }
+
+  private failed(res: ServerResponse, error: Error): void {
+    this.options.log(`request failed: ${error.message}`)
+    if (!res.headersSent) reply(res, 500, { error: 'internal error' })
+  }
+
+  private reject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    reason: string,
+    id?: string,
+  ): void {
+    const from = req.socket.remoteAddress ?? '?'
+    this.options.log(
+      `rejected ${status} ${req.method} ${req.url} from ${from}${id ? ` (${id})` : ''}: ${reason}`,
+    )
+    reply(res, status, { error: reason })
+  }
+
+  /** Verifies (synchronously, unless Kick's key has to be fetched again), then accepts. */
+  private verifyAndAccept(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const receivedAt = new Date()
+    const checked = this.keys!.verify(req.headers, body, this.verifyOptions)
+    if (checked instanceof Promise) {
+      checked
+        .then((verification) => this.accept(req, res, body, verification, receivedAt))
+        .catch((error: Error) => this.failed(res, error))
+    } else {
+      this.accept(req, res, body, checked, receivedAt)
+    }
+  }
 
-    const checked = this.keys.verify(req.headers, body, { maxAgeMs: this.options.maxAgeMs })
-    const verification = checked instanceof Promise ? await checked : checked
+  private accept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    verification: Verification,
+    receivedAt: Date,
+  ): void {
     if (!verification.ok) {
       const { status, reason, id } = verification.rejection
-      return rejectWith(status, reason, id)
+      return this.reject(req, res, status, reason, id)
     }
     const delivery = verification.delivery
     if (this.recent.has(delivery.id)) {
@@ -197,24 +236,49 @@ export class WebhookListener {
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
       : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
-    try {
-      const queued = this.writer.write(`${line}\n`)
-      if (queued) await queued
-    } catch (error) {
-      this.recent.delete(delivery.id)
-      this.printed--
-      this.finishedResolve(`stdout closed (${(error as Error).message})`)
-      return reply(res, 503, { error: 'listener cannot print' })
+    const queued = this.writer.write(`${line}\n`)
+    if (queued) {
+      queued.then(
+        () => {
+          try {
+            this.answerPrinted(req, res, body, delivery)
+          } catch (error) {
+            this.failed(res, error as Error)
+          }
+        },
+        (error: Error) => this.unprintable(res, delivery, error),
+      )
+    } else {
+      this.answerPrinted(req, res, body, delivery)
     }
-    // Accepted and printed: an empty 200, the cheapest answer there is (~15% more events/s than a JSON body
-    // under 32 senders). Deliveries that are not printed (duplicate, filtered) say why in a JSON body.
-    res.writeHead(200, { 'content-length': 0 }).end()
+  }
 
-    const headers = deliveryHeaders(req.rawHeaders)
-    if (this.options.saveDir)
-      this.side(saveDelivery(this.options.saveDir, delivery.id, headers, body), delivery.id)
-    this.forwarder?.push(delivery.id, headers, body)
+  /** Its line is on its way to stdout: an empty 200, then saving and forwarding. */
+  private answerPrinted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    delivery: VerifiedDelivery,
+  ): void {
+    // 200 with no body (Node sends Content-Length: 0), the cheapest answer there is (~15% more events/s
+    // than a JSON body under 32 senders); deliveries not printed (duplicate, filtered) say why in a body
+    res.end()
+    if (this.options.saveDir || this.forwarder) {
+      const headers = deliveryHeaders(req.rawHeaders)
+      if (this.options.saveDir)
+        this.side(saveDelivery(this.options.saveDir, delivery.id, headers, body), delivery.id)
+      this.forwarder?.push(delivery.id, headers, body)
+    }
+    const limit = this.options.count
     if (limit !== undefined && this.printed >= limit) this.finishedResolve(`${limit} events received`)
+  }
+
+  /** stdout went away: the delivery is not taken (Kick will send it again), and the listener stops. */
+  private unprintable(res: ServerResponse, delivery: VerifiedDelivery, error: Error): void {
+    this.recent.delete(delivery.id)
+    this.printed--
+    this.finishedResolve(`stdout closed (${error.message})`)
+    reply(res, 503, { error: 'listener cannot print' })
   }
 
   private side(task: Promise<void>, id: string): void {
@@ -232,35 +296,44 @@ function reply(res: ServerResponse, status: number, body: Record<string, string>
 }
 
 /**
- * The raw body bytes, or `too-large` as soon as it passes `limit` (from Content-Length, or counted): what
- * is left is drained unread so the client still gets its 413, and the connection is closed after it.
+ * Hands over the raw body bytes, or `too-large` as soon as it passes `limit` (from Content-Length, or
+ * counted): what is left is drained unread so the client still gets its 413, and the connection is closed
+ * after it. `aborted` when the client went away mid-body.
  */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (body: Buffer | 'too-large' | 'aborted') => void,
+): void {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) {
+  if (declared > limit) {
     discard(req)
-    return 'too-large'
+    return done('too-large')
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length
-      if (size > limit) {
-        req.off('data', onData)
-        chunks.length = 0
-        discard(req)
-        resolve('too-large')
-        return
-      }
-      chunks.push(chunk)
+  const chunks: Buffer[] = []
+  let size = 0
+  let settled = false
+  const settle = (body: Buffer | 'too-large' | 'aborted'): void => {
+    if (settled) return
+    settled = true
+    done(body)
+  }
+  const onData = (chunk: Buffer): void => {
+    size += chunk.length
+    if (size > limit) {
+      req.off('data', onData)
+      chunks.length = 0
+      discard(req)
+      settle('too-large')
+      return
     }
-    req.on('data', onData)
-    req.once('end', () => resolve(Buffer.concat(chunks)))
-    req.once('error', () => resolve('aborted'))
-    // after `end` this changes nothing; before it, the client went away mid-body
-    req.once('close', () => resolve('aborted'))
-  })
+    chunks.push(chunk)
+  }
+  req.on('data', onData)
+  req.on('end', () => settle(Buffer.concat(chunks)))
+  req.on('error', () => settle('aborted'))
+  // after `end` this changes nothing; before it, the client went away mid-body
+  req.on('close', () => settle('aborted'))
 }
 
 /** Let the rest of an oversized body flow into nothing, up to a bound, then hang up. */

@@ -55,25 +55,30 @@ export interface VerifyOptions {
 
 export const SIGNATURE_MISMATCH = 'signature does not match'
 
-const lower = (name: string): string => name.toLowerCase()
-
-/** Case-insensitive lookup; a repeated header counts as malformed (Kick sends each once). */
-function headerReader(headers: DeliveryHeaders): (name: string) => string | undefined | null {
-  // Node hands the listener lower-cased names, so a direct look-up nearly always hits; a saved delivery may
-  // spell them any way, and then one lower-cased copy serves the rest.
-  let byLowerName: Map<string, string | readonly string[] | undefined> | undefined
-  return (name) => {
-    const key = lower(name)
-    let value = headers[key]
-    if (value === undefined) {
-      byLowerName ??= new Map(Object.entries(headers).map(([other, inner]) => [lower(other), inner]))
-      value = byLowerName.get(key)
+/**
+ * A header, looked up case-insensitively by its lower-cased name; a repeated header counts as malformed
+ * (null), as Kick sends each once. Node hands the listener lower-cased names, so the direct look-up nearly
+ * always hits (no per-call allocation on the listener's hot path); a saved delivery may spell them any way.
+ */
+function readHeader(headers: DeliveryHeaders, lowerName: string): string | undefined | null {
+  let value = headers[lowerName]
+  if (value === undefined) {
+    for (const name in headers) {
+      if (name.toLowerCase() === lowerName) {
+        value = headers[name]
+        break
+      }
     }
-    if (value === undefined) return undefined
-    if (typeof value === 'string') return value
-    return value.length === 1 ? value[0]! : null
   }
+  if (value === undefined) return undefined
+  if (typeof value === 'string') return value
+  return value.length === 1 ? value[0]! : null
 }
+
+const lower = <T extends Record<string, string>>(names: T): T =>
+  Object.fromEntries(Object.entries(names).map(([key, name]) => [key, name.toLowerCase()])) as T
+const EVENT = lower(EVENT_HEADERS)
+const DROPS = lower(DROPS_HEADERS)
 
 const EVENT_REQUIRED = [
   EVENT_HEADERS.messageId,
@@ -99,39 +104,41 @@ export function verifyDelivery(
   keys: readonly TrustedKey[],
   options: VerifyOptions = {},
 ): Verification {
-  const header = headerReader(headers)
-  const reject = (status: 400 | 401, reason: string, id?: string): Verification => ({
-    ok: false,
-    rejection: { status, reason, id },
-  })
-
   // Lower-cased, `Kick-Event-Message-Id` and the drops `Kick-Event-Message-ID` are the same header.
-  const id = header(EVENT_HEADERS.messageId)
-  const standardTimestamp = header(EVENT_HEADERS.timestamp)
-  const drops = standardTimestamp === undefined && header(DROPS_HEADERS.timestamp) !== undefined
-  const timestamp = drops ? header(DROPS_HEADERS.timestamp) : standardTimestamp
-  const signature = header(EVENT_HEADERS.signature)
-  const type = drops ? DROPS_EVENT_TYPE : header(EVENT_HEADERS.type)
-  const subscriptionId = drops ? undefined : header(EVENT_HEADERS.subscriptionId)
-  const version = drops ? undefined : header(EVENT_HEADERS.version)
+  const id = readHeader(headers, EVENT.messageId)
+  const standardTimestamp = readHeader(headers, EVENT.timestamp)
+  const drops = standardTimestamp === undefined && readHeader(headers, DROPS.timestamp) !== undefined
+  const timestamp = drops ? readHeader(headers, DROPS.timestamp) : standardTimestamp
+  const signature = readHeader(headers, EVENT.signature)
+  const type = drops ? DROPS_EVENT_TYPE : readHeader(headers, EVENT.type)
+  const subscriptionId = drops ? undefined : readHeader(headers, EVENT.subscriptionId)
+  const version = drops ? undefined : readHeader(headers, EVENT.version)
 
-  const names = drops ? DROPS_REQUIRED : EVENT_REQUIRED
-  const values = drops
-    ? [id, timestamp, signature]
-    : [id, subscriptionId, signature, timestamp, type, version]
-  const missing = names.filter((_, i) => values[i] === undefined || values[i] === '')
-  if (missing.length) return reject(400, `missing header ${missing.join(', ')}`, id ?? undefined)
-  const repeated = names.filter((_, i) => values[i] === null)
-  if (repeated.length) return reject(400, `repeated header ${repeated.join(', ')}`, id ?? undefined)
-  // All present and single from here on.
-  const messageId = id!
-  const stamp = timestamp!
+  // the common case, every header present once, builds no lists
+  if (!id || !timestamp || !signature || !type || (!drops && (!subscriptionId || !version))) {
+    const names = drops ? DROPS_REQUIRED : EVENT_REQUIRED
+    const values = drops
+      ? [id, timestamp, signature]
+      : [id, subscriptionId, signature, timestamp, type, version]
+    const missing = names.filter((_, i) => values[i] === undefined || values[i] === '')
+    if (missing.length) return reject(400, `missing header ${missing.join(', ')}`, id ?? undefined)
+    const repeated = names.filter((_, i) => values[i] === null)
+    return reject(400, `repeated header ${repeated.join(', ')}`, id ?? undefined)
+  }
+  const messageId = id
+  const stamp = timestamp
 
   const stampMs = Date.parse(stamp)
   if (Number.isNaN(stampMs))
     return reject(400, `timestamp ${JSON.stringify(stamp)} is not RFC 3339`, messageId)
 
-  const match = keys.find((trusted) => verifySignature(trusted.key, messageId, stamp, rawBody, signature!))
+  let match: TrustedKey | undefined
+  for (const trusted of keys) {
+    if (verifySignature(trusted.key, messageId, stamp, rawBody, signature)) {
+      match = trusted
+      break
+    }
+  }
   if (!match) return reject(401, SIGNATURE_MISMATCH, messageId)
 
   if (options.maxAgeMs) {
@@ -166,7 +173,7 @@ export function verifyDelivery(
     delivery: {
       id: messageId,
       subscriptionId: subscriptionId ?? null,
-      type: type!,
+      type,
       version: version == null ? null : /^\d+$/.test(version) ? Number(version) : version,
       timestamp: stamp,
       payload,
@@ -174,4 +181,8 @@ export function verifyDelivery(
       key: match.owner,
     },
   }
+}
+
+function reject(status: 400 | 401, reason: string, id?: string): Verification {
+  return { ok: false, rejection: { status, reason, id } }
 }
