@@ -42,18 +42,47 @@ export async function httpRequest(url: URL | string, request: HttpRequest): Prom
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new Error(`cannot send a request to a ${target.protocol} URL`)
   }
-  const transport = target.protocol === 'https:' ? lazy<typeof import('node:https')>('node:https') : http
   const headers: Record<string, string | number> = { ...request.headers }
   if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body)
+  try {
+    return await exchange(target, headers, request)
+  } catch (error) {
+    // Node keeps connections alive between requests; one the server closed while idle fails the next
+    // request before any answer (ECONNRESET/EPIPE on a reused socket). The request never reached a live
+    // connection, so it goes once more on a fresh one, as Node's documentation advises.
+    if (!(error instanceof StaleConnection)) throw error
+    return exchange(target, headers, request)
+  }
+}
 
+/** A reused keep-alive connection that turned out closed: nothing was answered on it. */
+class StaleConnection extends Error {
+  constructor(readonly cause: NodeJS.ErrnoException) {
+    super(cause.message)
+  }
+
+  get code(): string | undefined {
+    return this.cause.code
+  }
+}
+
+function exchange(
+  target: URL,
+  headers: Record<string, string | number>,
+  request: HttpRequest,
+): Promise<HttpResponse> {
+  const transport = target.protocol === 'https:' ? lazy<typeof import('node:https')>('node:https') : http
   return new Promise<HttpResponse>((resolve, reject) => {
     request.signal?.throwIfAborted()
     const outgoing = transport.request(target, { method: request.method ?? 'GET', headers })
+    let answered = false
     const fail = (error: Error): void => {
       clearTimeout(timer)
       request.signal?.removeEventListener('abort', abort)
       outgoing.destroy()
-      reject(error)
+      const code = (error as NodeJS.ErrnoException).code
+      const stale = outgoing.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE')
+      reject(stale ? new StaleConnection(error) : error)
     }
     const timer = setTimeout(() => fail(new TimeoutError(request.timeoutMs)), request.timeoutMs)
     const abort = (): void => fail(asError(request.signal?.reason))
@@ -61,6 +90,7 @@ export async function httpRequest(url: URL | string, request: HttpRequest): Prom
 
     outgoing.on('error', fail)
     outgoing.on('response', (incoming) => {
+      answered = true
       readBody(incoming).then((text) => {
         clearTimeout(timer)
         request.signal?.removeEventListener('abort', abort)

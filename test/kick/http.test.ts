@@ -99,6 +99,29 @@ describe('httpRequest (node:http, the one transport)', () => {
     })
   })
 
+  it('sends a request again on a fresh connection when a kept-alive one turns out closed', async () => {
+    // a server that hangs up on the second request of every connection, answering nothing
+    const perSocket = new WeakMap<object, number>()
+    const flaky = createServer((req, res) => {
+      const count = (perSocket.get(req.socket) ?? 0) + 1
+      perSocket.set(req.socket, count)
+      if (count === 2) req.socket.destroy()
+      else res.end(`answer ${count}`)
+    })
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`
+    try {
+      expect((await httpRequest(`${base}/a`, { timeoutMs: 5000 })).text).toBe('answer 1')
+      // the kept-alive socket is reused, hung up on, and the request goes again on a new one
+      expect((await httpRequest(`${base}/b`, { method: 'POST', body: 'x', timeoutMs: 5000 })).text).toBe(
+        'answer 1',
+      )
+    } finally {
+      flaky.closeAllConnections()
+      flaky.close()
+    }
+  })
+
   it('refuses a URL that is not http or https', async () => {
     await expect(httpRequest('file:///etc/passwd', { timeoutMs: 5000 })).rejects.toThrow(
       'cannot send a request to a file: URL',
