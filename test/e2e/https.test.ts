@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { runKick } from '../helpers/run-kick.js'
+
+/**
+ * Kick itself is HTTPS: the binary against a loopback HTTPS server with a certificate of its own (made by
+ * openssl, trusted through NODE_EXTRA_CA_CERTS as a user behind a corporate CA would).
+ */
+describe('kick over HTTPS', () => {
+  let server: Server
+  let url: string
+  let certFile: string
+  const seen: { path?: string; agent?: string; authorization?: string }[] = []
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kick-tls-'))
+    certFile = join(dir, 'cert.pem')
+    const keyFile = join(dir, 'key.pem')
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
+    ], { stdio: 'ignore' }) // prettier-ignore
+    server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
+      seen.push({ path: req.url, agent: req.headers['user-agent'], authorization: req.headers.authorization })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ data: [{ user_id: 7, name: 'tls', email: '', profile_picture: '' }] }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => server.close())
+
+  it('talks to an HTTPS API it trusts', async () => {
+    const result = await runKick(['users', 'get', '--json'], {
+      env: { KICK_API_URL: url, KICK_ACCESS_TOKEN: 'tls-token', NODE_EXTRA_CA_CERTS: certFile },
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([{ user_id: 7, name: 'tls', email: '', profile_picture: '' }])
+    expect(seen.at(-1)).toMatchObject({ path: '/public/v1/users', authorization: 'Bearer tls-token' })
+    expect(seen.at(-1)?.agent).toMatch(/^kick\/\d+\.\d+\.\d+ /)
+  })
+
+  it('refuses a certificate it does not trust: exit 1, one line naming the server', async () => {
+    const result = await runKick(['users', 'get', '--json'], {
+      env: { KICK_API_URL: url, KICK_ACCESS_TOKEN: 'tls-token' },
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(`Error: could not reach ${url}: DEPTH_ZERO_SELF_SIGNED_CERT\n`)
+  })
+})
