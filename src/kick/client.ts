@@ -3,7 +3,7 @@ import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
 import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
 import { type Endpoint, type EndpointId, type Host, endpoints, fillPath } from './endpoints.js'
-import { headerValue, httpRequest, type HttpResponse, TimeoutError } from './http.js'
+import { failureReason, headerValue, httpRequest, type HttpResponse } from './http.js'
 import { followCursor, type Page } from './pagination.js'
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
@@ -354,13 +354,7 @@ export function retryDelay(response: HttpResponse, method: string, attempt: numb
 }
 
 function networkError(error: unknown, url: URL): KickError {
-  return new KickError(`could not reach ${url.origin}: ${describeError(error)}`)
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof TimeoutError) return error.message
-  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message
-  return String(error)
+  return new KickError(`could not reach ${url.origin}: ${failureReason(error)}`)
 }
 
 function isEnvelope(value: unknown): value is Envelope {

@@ -106,6 +106,12 @@ function exchange(
   })
 }
 
+/** Why an exchange failed, in Node's word for it where there is one (`ECONNREFUSED`), else its message. */
+export function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return (error as NodeJS.ErrnoException).code ?? error.message
+}
+
 /** The value of a header (the first, when repeated). */
 export function headerValue(response: HttpResponse, name: string): string | undefined {
   return response.headers.find(([key]) => key === name)?.[1]

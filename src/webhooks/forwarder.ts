@@ -1,4 +1,4 @@
-import { httpRequest } from '../kick/http.js'
+import { failureReason, httpRequest } from '../kick/http.js'
 
 /** Headers that belong to one connection, not to the delivery: never copied to the local app or a file. */
 const HOP_BY_HOP = new Set([
@@ -112,8 +112,7 @@ export class Forwarder {
         `forward ${job.id} → ${this.url}: ${response.status} ${response.statusText}`.trimEnd(),
       )
     } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-      this.options.report(`forward ${job.id} → ${this.url} failed: ${why}`)
+      this.options.report(`forward ${job.id} → ${this.url} failed: ${failureReason(error)}`)
     } finally {
       this.controllers.delete(controller)
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { cacheDir } from '../config/paths.js'
 import { endpoints } from '../kick/endpoints.js'
-import { httpRequest, type HttpResponse } from '../kick/http.js'
+import { failureReason, httpRequest, type HttpResponse } from '../kick/http.js'
 import { UsageError } from '../errors.js'
 import { loadDevKey } from './dev-key.js'
 import { KICK_PUBLIC_KEY_PEM, publicKeyFromPem } from './signature.js'
@@ -180,8 +180,7 @@ export async function fetchKickKey(apiUrl: string): Promise<{ pem: string; key: 
       timeoutMs: FETCH_TIMEOUT_MS,
     })
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new Error(`could not fetch the webhook public key from ${url} (${why})`)
+    throw new Error(`could not fetch the webhook public key from ${url} (${failureReason(error)})`)
   }
   const { text } = response
   if (response.status < 200 || response.status > 299)

@@ -9,7 +9,7 @@ import {
   setPath,
   ulid,
 } from '../kick/events.js'
-import { httpRequest, type HttpResponse } from '../kick/http.js'
+import { failureReason, httpRequest, type HttpResponse } from '../kick/http.js'
 import { signDelivery } from './signature.js'
 
 /** One delivery as Kick would send it: the six headers and the exact body. */
@@ -119,8 +119,7 @@ export async function postDelivery(
       timeoutMs: SEND_TIMEOUT_MS,
     })
   } catch (error) {
-    const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new Error(`could not reach ${url} (${cause})`)
+    throw new Error(`could not reach ${url} (${failureReason(error)})`)
   }
   return { id: delivery.id, type, status: response.status, body: response.text }
 }
