@@ -149,7 +149,8 @@ function headerPairs(raw: string[]): [string, string][] {
  * https (which loads tls) and zlib are required when first needed: a loopback server (the mock, tests,
  * benches) needs neither. require, not import(): from the bundle, import() starts Node's ES module loader.
  */
-const lazy = <T>(name: string): T => createRequire(import.meta.url)(name) as T
+const requireLater = createRequire(import.meta.url)
+const lazy = <T>(name: string): T => requireLater(name) as T
 
 function asError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'))

@@ -107,8 +107,9 @@ export function verifyDelivery(
   // Lower-cased, `Kick-Event-Message-Id` and the drops `Kick-Event-Message-ID` are the same header.
   const id = readHeader(headers, EVENT.messageId)
   const standardTimestamp = readHeader(headers, EVENT.timestamp)
-  const drops = standardTimestamp === undefined && readHeader(headers, DROPS.timestamp) !== undefined
-  const timestamp = drops ? readHeader(headers, DROPS.timestamp) : standardTimestamp
+  const dropsTimestamp = standardTimestamp === undefined ? readHeader(headers, DROPS.timestamp) : undefined
+  const drops = dropsTimestamp !== undefined
+  const timestamp = drops ? dropsTimestamp : standardTimestamp
   const signature = readHeader(headers, EVENT.signature)
   const type = drops ? DROPS_EVENT_TYPE : readHeader(headers, EVENT.type)
   const subscriptionId = drops ? undefined : readHeader(headers, EVENT.subscriptionId)
