@@ -5,7 +5,7 @@ import type { SubscribeResult } from '../kick/types.js'
 import { formatDuration } from './duration.js'
 import { type ListenerOptions, WebhookListener } from './listener.js'
 import { PublicKeys, type KeySource } from './public-key.js'
-import type { Tunnel, TunnelKind } from './tunnels/index.js'
+import type { Tunnel, TunnelKind } from './tunnels/tunnel.js'
 
 export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
   tunnel: TunnelKind

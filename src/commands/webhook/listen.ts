@@ -4,7 +4,7 @@ import { KickCommand } from '../../base-command.js'
 import { UsageError } from '../../errors.js'
 import { EVENT_TYPES, type EventType, isEventType } from '../../kick/events.js'
 import { parseDuration } from '../../webhooks/duration.js'
-import { checkTunnelPrerequisites, TUNNEL_KINDS, type TunnelKind } from '../../webhooks/tunnels/index.js'
+import { checkTunnelPrerequisites, TUNNEL_KINDS, type TunnelKind } from '../../webhooks/tunnels/tunnel.js'
 import { DROPS_EVENT_TYPE } from '../../webhooks/verify.js'
 
 export default class WebhookListen extends KickCommand<typeof WebhookListen> {

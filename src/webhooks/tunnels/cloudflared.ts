@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 
 import { KickError } from '../../errors.js'
-import type { Tunnel, TunnelOptions, TunnelStart } from './index.js'
+import type { Tunnel, TunnelOptions, TunnelStart } from './tunnel.js'
 
 /** The quick-tunnel URL cloudflared logs once the tunnel is up. */
 const QUICK_TUNNEL_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/

@@ -1,5 +1,5 @@
 import { KickError } from '../../errors.js'
-import type { TunnelOptions, TunnelStart } from './index.js'
+import type { TunnelOptions, TunnelStart } from './tunnel.js'
 
 /**
  * localtunnel (https://localtunnel.me, or a self-hosted server with `--tunnel-host`): the server hands out a

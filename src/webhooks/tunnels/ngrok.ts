@@ -1,5 +1,5 @@
 import { KickError } from '../../errors.js'
-import { checkTunnelPrerequisites, type TunnelOptions, type TunnelStart } from './index.js'
+import { checkTunnelPrerequisites, type TunnelOptions, type TunnelStart } from './tunnel.js'
 
 /** ngrok through its Node SDK (`@ngrok/ngrok`, a native module), authenticated by NGROK_AUTHTOKEN. */
 export function startNgrok(options: TunnelOptions): TunnelStart {

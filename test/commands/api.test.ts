@@ -4,9 +4,9 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
-import { TOKEN, useFixtureKick } from '../part1/harness.js'
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
+import { runKick } from '../helpers/run-kick.js'
+import { TOKEN, useFixtureKick } from '../helpers/fixture-kick.js'
 
 describe('kick api', () => {
   const { fixture, kick: kickWithApi } = useFixtureKick()

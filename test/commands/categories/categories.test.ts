@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { useFixtureKick } from '../part1/harness.js'
+import { useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const category = (id: number) => ({ id, name: `cat ${id}`, tags: ['a'], thumbnail: '' })
 
-describe('kick categories, kicks leaderboard, public-key', () => {
+describe('kick categories', () => {
   const { fixture, kick } = useFixtureKick()
 
   it('categories list joins array filters with commas, as the v2 spec declares', async () => {
@@ -86,35 +86,5 @@ describe('kick categories, kicks leaderboard, public-key', () => {
       'Error: Expected an integer but received: abc: see `kick categories get --help`\n',
     )
     expect(fixture().requests).toHaveLength(0)
-  })
-
-  it('kicks leaderboard sends top and returns the three periods', async () => {
-    const entry = { rank: 1, user_id: 5, username: 'u', gifted_amount: 100 }
-    const board = { lifetime: [entry], month: [entry], week: [] }
-    fixture().stub('GET', '/public/v1/kicks/leaderboard', ok(board))
-    const result = await kick(['kicks', 'leaderboard', '--top', '3'])
-    expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual(board)
-    expect(fixture().requests[0]!.query.toString()).toBe('top=3')
-  })
-
-  it.each(['0', '101'])('kicks leaderboard refuses --top %s with exit 2', async (top) => {
-    const result = await kick(['kicks', 'leaderboard', '--top', top])
-    expect(result.code).toBe(2)
-    expect(fixture().requests).toHaveLength(0)
-  })
-
-  it('public-key --pem prints the PEM text only, and sends no token', async () => {
-    const pem = '-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----'
-    fixture().stub('GET', '/public/v1/public-key', ok({ public_key: pem }), ok({ public_key: pem }))
-    const result = await kick(['public-key', '--pem'], { KICK_ACCESS_TOKEN: undefined })
-    expect(result.code).toBe(0)
-    expect(result.stdout).toBe(`${pem}\n`)
-    expect(result.stderr).toBe('')
-    expect(fixture().requests[0]!.headers.authorization).toBeUndefined()
-
-    const json = await kick(['public-key'], { KICK_ACCESS_TOKEN: undefined })
-    expect(json.code).toBe(0)
-    expect(JSON.parse(json.stdout)).toEqual({ public_key: pem })
   })
 })

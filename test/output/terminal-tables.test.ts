@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, it } from 'vitest'
 
-import { ok } from '../../helpers/fixture-server.js'
-import { useFixtureKick } from './harness.js'
+import { ok } from '../helpers/fixture-server.js'
+import { useFixtureKick } from '../helpers/fixture-kick.js'
 
 /**
  * The same commands run by a person at a terminal: stdin, stdout and stderr on a pseudo-terminal (util-linux

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { useFixtureKick } from '../part1/harness.js'
+import { useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const subscription = (id: string) => ({
   app_id: '01JMEFN25GFC',

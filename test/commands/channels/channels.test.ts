@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 /** A channel as Kick answers it (REFERENCE §2.2), trimmed to what a test needs to tell them apart. */
 function channel(slug: string, id: number) {

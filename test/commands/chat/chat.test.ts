@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const MESSAGE_ID = '5138d04d-68f8-4eca-aa65-93123f6f97fe'
 const sent = { is_sent: true, message_id: MESSAGE_ID }

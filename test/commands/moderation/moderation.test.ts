@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 describe('kick moderation ban and timeout', () => {
   const { fixture, kick } = useFixtureKick()
@@ -19,7 +19,7 @@ describe('kick moderation ban and timeout', () => {
   })
 
   it("bans in the profile's configured broadcaster-id when no --broadcaster-id is given", async () => {
-    const configHome = mkdtempSync(join(tmpdir(), 'kick-part1-'))
+    const configHome = mkdtempSync(join(tmpdir(), 'kick-moderation-'))
     mkdirSync(join(configHome, 'kick'))
     writeFileSync(
       join(configHome, 'kick', 'config.json'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, lines, TOKEN, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, TOKEN, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const me = {
   user_id: 721956,

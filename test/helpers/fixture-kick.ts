@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 
-import { FixtureServer } from '../../helpers/fixture-server.js'
-import { type KickResult, runKick } from '../../helpers/run-kick.js'
+import { FixtureServer } from './fixture-server.js'
+import { type KickResult, runKick } from './run-kick.js'
 
-export const TOKEN = 'part1-test-token'
+export const TOKEN = 'fixture-test-token'
 
 export interface FixtureKick {
   fixture: () => FixtureServer

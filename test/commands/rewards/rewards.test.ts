@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const REWARD_ID = '01KBHE78QE4HZY1617DK5FC7YD'
 const reward = {

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { FixtureServer, ok } from '../../helpers/fixture-server.js'
-import { useFixtureKick } from '../part1/harness.js'
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
+import { useFixtureKick } from '../helpers/fixture-kick.js'
 
 /** How the client fails, retries, traces and picks its server, seen from outside: the real binary. */
 describe('kick client behaviour', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
-import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from './harness.js'
+import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
 
 const REWARD_ID = '01KCTMJ2X3DXT814CVX8FR9T1D'
 const A = '01KEWZ2RKYZZFGD154K50Y3F8D'

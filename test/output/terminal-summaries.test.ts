@@ -3,12 +3,12 @@ import { stripVTControlCharacters } from 'node:util'
 
 import { describe, expect, it } from 'vitest'
 
-import { ok } from '../../helpers/fixture-server.js'
-import { runKick } from '../../helpers/run-kick.js'
-import { TOKEN, useFixtureKick } from '../part1/harness.js'
+import { ok } from '../helpers/fixture-server.js'
+import { runKick } from '../helpers/run-kick.js'
+import { TOKEN, useFixtureKick } from '../helpers/fixture-kick.js'
 
 /** What a person at a terminal sees: tables, one-line notes, the confirmation before unsubscribe --all. */
-describe.skipIf(!existsSync('/usr/bin/script'))('part 2 commands in a terminal', () => {
+describe.skipIf(!existsSync('/usr/bin/script'))('summaries, prompts and colour in a terminal', () => {
   const { fixture, kickInTerminal: inTerminal } = useFixtureKick()
 
   it('livestreams list prints a table', async () => {
