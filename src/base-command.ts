@@ -10,6 +10,7 @@ import type { User } from './kick/types.js'
 import { writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
+import { escapeControls } from './output/sanitize.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KickCommand)['baseFlags'] & T['flags']
@@ -141,12 +142,12 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** A warning on stderr, also in JSON mode (oclif's `warn` goes quiet there). */
   protected warning(message: string): void {
-    process.stderr.write(`${yellow('Warning:')} ${message}\n`)
+    process.stderr.write(`${yellow('Warning:')} ${escapeControls(message)}\n`)
   }
 
   /** Progress and notes on stderr: stdout carries the result only. */
   protected note(message: string): void {
-    process.stderr.write(`${message}\n`)
+    process.stderr.write(`${escapeControls(message)}\n`)
   }
 
   protected trace(line: string): void {
@@ -228,7 +229,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     const { message, exitCode, detail } = classify(error)
     process.exitCode = exitCode
-    process.stderr.write(`${red('Error:')} ${message}\n`)
+    process.stderr.write(`${red('Error:')} ${escapeControls(message)}\n`)
     if (detail && this.flags?.verbose) process.stderr.write(`${detail}\n`)
   }
 }

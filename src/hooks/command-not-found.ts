@@ -1,6 +1,7 @@
 import type { Hook } from '@oclif/core'
 
 import { ExitCode } from '../errors.js'
+import { escapeControls } from '../output/sanitize.js'
 import { red } from '../output/terminal.js'
 
 /**
@@ -12,7 +13,7 @@ const commandNotFound: Hook<'command_not_found'> = async function ({ id, config 
   const known = config.commandIDs.map((command) => command.replaceAll(':', ' '))
   const suggestion = closestCommand(typed, known)
   const hint = suggestion ? `did you mean \`${config.bin} ${suggestion}\`?` : `see \`${config.bin} --help\``
-  process.stderr.write(`${red('Error:')} unknown command "${typed}": ${hint}\n`)
+  process.stderr.write(`${red('Error:')} unknown command "${escapeControls(typed)}": ${hint}\n`)
   process.exitCode = ExitCode.usage
 }
 

@@ -1,3 +1,5 @@
+import { escapeControls } from './sanitize.js'
+
 /** A column of a terminal table: a header and how to read the cell from a row. */
 export interface Column<Row> {
   header: string
@@ -64,9 +66,10 @@ export function renderSummary(fields: Record<string, unknown>): string {
     .join('\n')
 }
 
+/** A value as one line of inert text (what Kick returns was written by other people). */
 export function cellText(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-'
   if (Array.isArray(value)) return value.map(cellText).join(', ')
   if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+  return escapeControls(String(value))
 }

@@ -1,3 +1,4 @@
+import { escapeControls } from '../output/sanitize.js'
 import { cyan, dim } from '../output/terminal.js'
 import type { VerifiedDelivery } from './verify.js'
 
@@ -93,5 +94,5 @@ export function describeEvent(type: string, payload: unknown): string {
 /** The readable line for a terminal: time, type, what happened, id. */
 export function terminalLine(record: EventRecord, stream: NodeJS.WriteStream = process.stdout): string {
   const time = record.received_at.slice(11, 19)
-  return `${dim(time, stream)} ${cyan(record.type.padEnd(34), stream)} ${describeEvent(record.type, record.payload)} ${dim(record.id, stream)}`
+  return `${dim(time, stream)} ${cyan(escapeControls(record.type).padEnd(34), stream)} ${escapeControls(describeEvent(record.type, record.payload))} ${dim(escapeControls(record.id), stream)}`
 }

@@ -1,0 +1,20 @@
+/**
+ * Text written by other people (chat messages, usernames, titles, Kick's error messages, a login callback's
+ * error_description) made inert before a terminal sees it: every C0 and C1 control character, DEL, and the
+ * Unicode bidirectional overrides are shown escaped, so an OSC sequence cannot retitle the terminal, a CSI
+ * cannot colour or move the cursor, a CR cannot overwrite a line and a newline cannot forge a second one.
+ * Every human-readable line goes through this; JSON output escapes these characters already.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+
+const NAMED: Readonly<Record<string, string>> = { '\u001B': '\\e', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+export function escapeControls(text: string): string {
+  UNSAFE.lastIndex = 0
+  if (!UNSAFE.test(text)) return text
+  return text.replace(
+    UNSAFE,
+    (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
