@@ -1,0 +1,19 @@
+import type { Handler } from '../context.js'
+import { ok } from '../http.js'
+import { type ApiEndpointId, intList, userOf } from './params.js'
+
+export const usersHandlers = {
+  usersGet: (request, { state }, token) => {
+    const ids = intList(request.query, 'id')
+    const wanted = ids.length ? ids : token?.kind === 'user' ? [userOf(token)] : []
+    return ok(
+      wanted.flatMap((id) => {
+        const user = state.user(id)
+        if (!user) return []
+        // the email address only for the token's own user
+        const email = token?.kind === 'user' && token.userId === id ? user.email : ''
+        return [{ user_id: user.user_id, name: user.name, email, profile_picture: user.profile_picture }]
+      }),
+    )
+  },
+} satisfies Partial<Record<ApiEndpointId, Handler>>
