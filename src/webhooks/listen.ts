@@ -22,8 +22,8 @@ export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
     client: () => Promise<KickClient>
     broadcasterId: () => Promise<number>
   }
-  /** `--demo`: an in-process mock Kick streaming signed sample events through this listener */
-  demo?: { intervalMs: number }
+  /** `--demo`: starts a local Kick delivering signed sample events to the listener's URL (src/demo.ts) */
+  demo?: (webhookUrl: string) => Promise<DemoKick>
   /** a line on stderr */
   note: (line: string) => void
   warn: (line: string) => void
@@ -31,10 +31,19 @@ export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
   interrupted: Promise<string>
 }
 
-/** What a demo needs from `src/mock`: started lazily, only with `--demo`. */
-interface DemoKick {
+/**
+ * What `--demo` needs from a local Kick. The mock that implements it lives in `src/mock`, which uses this
+ * folder's signing code, so it is wired above both (`src/demo.ts`) and handed in, not imported here.
+ */
+export interface DemoKick {
+  /** its API (and public key) */
   url: string
-  trigger: MockTrigger
+  /** a client with a token the demo Kick issued, allowed to subscribe */
+  client: KickClient
+  /** the logged-in user, whose channel the sample events are about */
+  broadcaster: number
+  /** starts sending sample events, one type after another; answers how to stop them */
+  stream(warn: (line: string) => void): () => void
   close(): Promise<void>
 }
 
@@ -46,8 +55,8 @@ interface DemoKick {
 export async function runListen(settings: ListenSettings): Promise<void> {
   const listener = new WebhookListener({ ...settings, log: settings.note })
   let tunnel: Tunnel | undefined
-  let demo: Demo | undefined
-  let demoTimer: NodeJS.Timeout | undefined
+  let demo: DemoKick | undefined
+  let stopDemoStream: (() => void) | undefined
   let client: KickClient | undefined
   const created: string[] = []
   let listening = false
@@ -56,10 +65,10 @@ export async function runListen(settings: ListenSettings): Promise<void> {
     const localUrl = await listener.start()
     let keySource: KeySource
     if (settings.demo) {
-      demo = await startDemo(localUrl)
+      demo = await settings.demo(localUrl)
       client = demo.client
       const keys = await PublicKeys.resolve({
-        apiUrl: demo.mock.url,
+        apiUrl: demo.url,
         acceptDevSignatures: true,
         cache: false,
         warn: settings.warn,
@@ -102,21 +111,21 @@ export async function runListen(settings: ListenSettings): Promise<void> {
       client = await settings.subscribe.client()
       const broadcaster = await settings.subscribe.broadcasterId()
       created.push(...(await subscribe(client, settings.subscribe.events, broadcaster, settings.note)))
-    } else if (demo && settings.demo) {
+    } else if (demo) {
       created.push(...(await subscribe(demo.client, EVENT_TYPES, demo.broadcaster, settings.note)))
-      demoTimer = startDemoStream(demo, settings.demo.intervalMs, settings.warn)
+      stopDemoStream = demo.stream(settings.warn)
     }
 
     const why = await Promise.race([listener.finished, settings.interrupted])
     settings.note(`stopping: ${why}`)
   } finally {
-    if (demoTimer) clearInterval(demoTimer)
+    stopDemoStream?.()
     await listener.stop()
     try {
       if (created.length && client) await unsubscribe(client, created, settings.note)
     } finally {
       await tunnel?.close()
-      await demo?.mock.close()
+      await demo?.close()
       if (listening)
         settings.note(`${listener.printedCount} event${listener.printedCount === 1 ? '' : 's'} printed`)
     }
@@ -216,105 +225,4 @@ async function unsubscribe(
       (error as KickError).exitCode ?? 1,
     )
   }
-}
-
-interface Demo {
-  mock: DemoKick
-  client: KickClient
-  /** the mock's logged-in user, whose channel the sample events are about */
-  broadcaster: number
-}
-
-/** The mock Kick of `src/mock`, in-process, delivering to this listener; a client with a token it issued. */
-async function startDemo(webhookUrl: string): Promise<Demo> {
-  const [{ startMockKick }, { KickClient }, { fixedTokenProvider }] = await Promise.all([
-    import('../mock/server.js'),
-    import('../kick/client.js'),
-    import('../auth/token-provider.js'),
-  ])
-  // no retries: a rejected demo event is reported once, not re-sent for half a minute
-  const mock = await startMockKick({ port: 0, webhookUrl, webhookRetryDelaysMs: [] })
-  const grant = mock.issueToken({ kind: 'user', scopes: ['events:subscribe'] })
-  const client = new KickClient({
-    settings: { apiUrl: mock.url, authUrl: mock.url },
-    tokens: fixedTokenProvider({
-      value: grant.access_token,
-      kind: 'user',
-      scopes: ['events:subscribe'],
-      source: 'env',
-    }),
-  })
-  return { mock, client, broadcaster: mock.state.loginUserId }
-}
-
-type MockTrigger = (
-  event: EventType,
-  options?: { broadcasterUserId?: number; set?: Record<string, unknown> },
-) => Promise<void>
-
-const DEMO_CHAT = [
-  'gg',
-  'that play was insane',
-  'first time here, hi!',
-  'KEKW [emote:37226:KEKW]',
-  'when is the next stream?',
-]
-const DEMO_KICKS = [100, 500, 1000, 50]
-const DEMO_VIEWERS = [
-  'pixelqueen',
-  'lurker42',
-  'speedrun_sam',
-  'kappa_kid',
-  'night_owl',
-  'ggwp_gina',
-  'modbot3000',
-]
-
-/** Who did it, per event type: the sample's user object that a viewer's name goes into. */
-const DEMO_ACTOR: Partial<Record<EventType, string>> = {
-  'chat.message.sent': 'sender',
-  'channel.followed': 'follower',
-  'channel.subscription.renewal': 'subscriber',
-  'channel.subscription.new': 'subscriber',
-  'channel.subscription.gifts': 'gifter',
-  'channel.reward.redemption.updated': 'redeemer',
-  'moderation.banned': 'banned_user',
-  'kicks.gifted': 'sender',
-}
-
-/** Each round of the demo differs a little, so the stream reads like a channel and not a loop. */
-function demoVariation(type: EventType, round: number, index: number): Record<string, unknown> {
-  const actor = DEMO_ACTOR[type]
-  const viewer = DEMO_VIEWERS[index % DEMO_VIEWERS.length]!
-  const who = actor ? { [`${actor}.username`]: viewer, [`${actor}.channel_slug`]: viewer } : {}
-  if (type === 'chat.message.sent')
-    return { ...who, content: DEMO_CHAT[round % DEMO_CHAT.length], emotes: null }
-  if (type === 'kicks.gifted') return { ...who, 'gift.amount': DEMO_KICKS[round % DEMO_KICKS.length] }
-  if (type === 'livestream.status.updated')
-    return round % 2
-      ? { is_live: false, title: DEMO_TITLE, ended_at: new Date().toISOString() }
-      : { title: DEMO_TITLE }
-  if (type === 'livestream.metadata.updated')
-    return { 'metadata.title': DEMO_TITLE, 'metadata.category.name': 'Valorant' }
-  if (type === 'moderation.banned')
-    return { ...who, 'moderator.username': 'modbot3000', 'metadata.reason': 'spam links' }
-  if (type === 'channel.reward.redemption.updated') return { ...who, 'reward.title': 'Song Request' }
-  return who
-}
-
-const DEMO_TITLE = 'Ranked grind to Radiant'
-
-/** One sample event every `intervalMs`, cycling through the 10 types; each goes through the real listener. */
-function startDemoStream(demo: Demo, intervalMs: number, warn: (line: string) => void): NodeJS.Timeout {
-  let next = 0
-  const fire = (): void => {
-    const round = Math.floor(next / EVENT_TYPES.length)
-    const index = next
-    const type = EVENT_TYPES[next++ % EVENT_TYPES.length]!
-    demo.mock
-      .trigger(type, { broadcasterUserId: demo.broadcaster, set: demoVariation(type, round, index) })
-      .catch((error: Error) => warn(`demo: ${error.message}`))
-  }
-  fire()
-  return setInterval(fire, intervalMs)
 }

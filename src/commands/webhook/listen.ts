@@ -141,7 +141,9 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
           client: () => this.kick(),
           broadcasterId: () => this.broadcasterId(flags['broadcaster-id']),
         },
-        demo: flags.demo ? { intervalMs: 700 } : undefined,
+        demo: flags.demo
+          ? async (webhookUrl) => (await import('../../demo.js')).startDemoKick(webhookUrl, 700)
+          : undefined,
         out: process.stdout,
         note: (line) => this.note(line),
         warn: (line) => this.warning(line),
