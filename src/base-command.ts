@@ -1,7 +1,7 @@
 import { Command, Config, Flags, type Interfaces } from '@oclif/core'
 
 import type { Session, SessionOptions } from './auth/session.js'
-import type { TokenProvider } from './auth/token-provider.js'
+import type { TokenProvider } from './kick/token-provider.js'
 import { loadSettings, profileName, type Settings } from './config/config.js'
 import { ExitCode, KickError, UsageError } from './errors.js'
 import type { CallOptions, KickClient } from './kick/client.js'

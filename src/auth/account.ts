@@ -1,7 +1,7 @@
 import { KickError } from '../errors.js'
 import type { Introspection } from './oauth.js'
 import { notLoggedIn, type Session, type StoredLogin, toAccessToken } from './session.js'
-import type { AccessToken } from './token-provider.js'
+import type { AccessToken } from '../kick/token-provider.js'
 
 /** What `kick auth refresh` and friends report about a stored pair (never the tokens themselves). */
 export interface TokenSummary {

@@ -2,7 +2,7 @@ import type { Settings } from '../config/config.js'
 import { AuthError } from '../errors.js'
 import type { KickClient } from '../kick/client.js'
 import type { TokenGrant } from './tokens.js'
-import type { AccessToken } from './token-provider.js'
+import type { AccessToken } from '../kick/token-provider.js'
 
 /** The OAuth server's calls (REFERENCE §1), through the one Kick client: same retries, traces, errors. */
 export class OAuthClient {

@@ -6,7 +6,8 @@ import { AuthError, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
 import type { OAuthClient } from './oauth.js'
 import type { SecretStore, StoredSecret } from './secret-store.js'
-import type { AccessToken, TokenProvider } from './token-provider.js'
+import { fixedTokenProvider } from './token-provider.js'
+import type { AccessToken, TokenProvider } from '../kick/token-provider.js'
 import {
   type AppTokenCache,
   expiresInMs,
@@ -39,8 +40,7 @@ export async function createTokenProvider(
 ): Promise<TokenProvider> {
   const fromEnv = process.env.KICK_ACCESS_TOKEN
   if (fromEnv && options.prefer !== 'app') {
-    const token: AccessToken = { value: fromEnv, kind: 'user', source: 'env' }
-    return { tokenFor: async () => token, afterUnauthorized: async () => undefined }
+    return fixedTokenProvider({ value: fromEnv, kind: 'user', source: 'env' })
   }
   const session = new Session(settings, options)
   if (options.prefer === 'app') {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { Args, Flags } from '@oclif/core'
 
-import type { TokenProvider } from '../auth/token-provider.js'
+import type { TokenProvider } from '../kick/token-provider.js'
 import { KickCommand } from '../base-command.js'
 import { KickError, UsageError } from '../errors.js'
 import {

@@ -1,4 +1,4 @@
-import type { AccessToken, TokenProvider } from '../auth/token-provider.js'
+import type { AccessToken, TokenProvider } from './token-provider.js'
 import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
 import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'

@@ -14,7 +14,7 @@ export default class ConfigGet extends KickCommand<typeof ConfigGet> {
 
   async run(): Promise<ConfigEntry> {
     const key = configKey(this.args.key)
-    const { getConfigEntry } = await import('../../config/manage.js')
+    const { getConfigEntry } = await import('../../profile/config-entries.js')
     const entry = await getConfigEntry(await this.session(), key)
     // Like `git config`: an unset key is exit 1, so scripts can tell.
     if (entry.value === null) throw new KickError(`${key} is not set: run \`kick config set ${key} VALUE\``)

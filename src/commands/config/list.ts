@@ -6,7 +6,7 @@ export default class ConfigList extends KickCommand<typeof ConfigList> {
   static examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --profile bot --json']
 
   async run(): Promise<ConfigEntry[]> {
-    const { listConfigEntries } = await import('../../config/manage.js')
+    const { listConfigEntries } = await import('../../profile/config-entries.js')
     const entries = await listConfigEntries(await this.session())
     await this.table(entries, [
       { header: 'KEY', get: (entry) => entry.key },

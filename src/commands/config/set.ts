@@ -2,7 +2,7 @@ import { Args } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import { CONFIG_KEYS, configKey } from '../../config/config.js'
-import type { SetResult } from '../../config/manage.js'
+import type { SetResult } from '../../profile/config-entries.js'
 import { UsageError } from '../../errors.js'
 import { readStdin } from '../../input/stdin.js'
 import { interactive } from '../../output/terminal.js'
@@ -26,7 +26,7 @@ export default class ConfigSet extends KickCommand<typeof ConfigSet> {
   async run(): Promise<SetResult> {
     const key = configKey(this.args.key)
     const value = await this.value(key)
-    const { setConfigEntry } = await import('../../config/manage.js')
+    const { setConfigEntry } = await import('../../profile/config-entries.js')
     const result = await setConfigEntry(await this.session(), key, value)
     if (result.overridden_by) this.warning(`${result.overridden_by} is set and overrides ${key} while it is`)
     this.done(

@@ -13,7 +13,7 @@ export default class ConfigUnset extends KickCommand<typeof ConfigUnset> {
 
   async run(): Promise<{ key: ConfigKey; removed: boolean }> {
     const key = configKey(this.args.key)
-    const { unsetConfigEntry } = await import('../../config/manage.js')
+    const { unsetConfigEntry } = await import('../../profile/config-entries.js')
     const result = await unsetConfigEntry(await this.session(), key)
     this.done(result.removed ? `Unset ${key}` : `${key} was not set`)
     return result

@@ -8,14 +8,15 @@ import {
   readProfile,
   updateProfile,
   validateConfigValue,
-} from './config.js'
+} from '../config/config.js'
 
 /** What `kick config` shows for the client secret: that it is set and where, never the secret itself. */
 export const HIDDEN = '(hidden)'
 
 /**
  * `kick config` over one profile: every key lives in config.json except `client-secret`, which lives in the
- * keychain (or the 0600 fallback store) through the session's secret store.
+ * keychain (or the 0600 fallback store) through the session's secret store. It needs both `config/` and
+ * `auth/` (which reads config), so it lives above both rather than in either.
  */
 export async function getConfigEntry(session: Session, key: ConfigKey): Promise<ConfigEntry> {
   if (key === 'client-secret') return clientSecretEntry(session)
