@@ -10,7 +10,7 @@ import type { User } from './kick/types.js'
 import { writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
-import { escapeControls } from './output/sanitize.js'
+import { escapeControls, escapeControlsByLine } from './output/sanitize.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KickCommand)['baseFlags'] & T['flags']
@@ -147,7 +147,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** Progress and notes on stderr: stdout carries the result only. */
   protected note(message: string): void {
-    process.stderr.write(`${escapeControls(message)}\n`)
+    process.stderr.write(`${escapeControlsByLine(message)}\n`)
   }
 
   protected trace(line: string): void {

@@ -18,3 +18,8 @@ export function escapeControls(text: string): string {
     (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
 }
+
+/** The same for a message of our own that spans lines on purpose: each line made inert, the line breaks kept. */
+export function escapeControlsByLine(text: string): string {
+  return text.split('\n').map(escapeControls).join('\n')
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { escapeControls } from '../../src/output/sanitize.js'
+import { escapeControls, escapeControlsByLine } from '../../src/output/sanitize.js'
 
 describe('escapeControls', () => {
   it('leaves ordinary text, accents, CJK and emoji as they are', () => {
@@ -26,5 +26,12 @@ describe('escapeControls', () => {
     expect(escapeControls('\u001B')).toBe('\\e')
     expect(escapeControls('\u001B')).toBe('\\e')
     expect(escapeControls('plain')).toBe('plain')
+  })
+
+  it('by line: keeps the line breaks of a message of our own, escapes the rest', () => {
+    expect(escapeControlsByLine('Open this URL:\n\n  http://x/?a=1\n')).toBe(
+      'Open this URL:\n\n  http://x/?a=1\n',
+    )
+    expect(escapeControlsByLine('a\u001B]0;t\u0007\nb\rc')).toBe('a\\e]0;t\\u0007\nb\\rc')
   })
 })
