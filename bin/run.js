@@ -11,8 +11,8 @@ const root = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
 const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-  const { version } = pjson
-  process.stdout.write(`kick/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  const { name, version } = pjson
+  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // oclif checks its engines range with semver on every start; a major-version comparison says the same here.
   if (Number(process.versions.node.split('.')[0]) < 20) {

@@ -6,9 +6,11 @@ import { build } from 'esbuild'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { join, relative } from 'node:path'
+import { join, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+// fileURLToPath, not URL.pathname, which is `/C:/…` on Windows
+const root = fileURLToPath(new URL('..', import.meta.url))
 const commandsDir = join(root, 'src', 'commands')
 
 function commandFiles(dir) {
@@ -28,8 +30,9 @@ const entry = [
   `export { default as commandNotFound } from './hooks/command-not-found.js'`,
   `export const COMMANDS = {`,
   ...files.map((file) => {
-    const id = relative(commandsDir, file).replace(/\.ts$/, '').split('/').join(':')
-    const path = `./${relative(join(root, 'src'), file).replace(/\.ts$/, '.js')}`
+    // relative() answers with the platform's separator: `auth\login` on Windows
+    const id = relative(commandsDir, file).replace(/\.ts$/, '').split(sep).join(':')
+    const path = `./${relative(join(root, 'src'), file).replace(/\.ts$/, '.js').split(sep).join('/')}`
     return `  get '${id}'() { return require('${path}').default },`
   }),
   `}`,

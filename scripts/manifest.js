@@ -1,9 +1,11 @@
 // Writes oclif.manifest.json from the built commands, so `kick` never has to import every command file to
 // find one (what the `oclif manifest` command does, without its large dependency tree).
 import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
 
-const root = new URL('..', import.meta.url).pathname
+// fileURLToPath, not URL.pathname, which is `/C:/…` on Windows
+const root = fileURLToPath(new URL('..', import.meta.url))
 const plugin = new Plugin({
   root,
   type: 'core',

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 
 /**
- * Opens the login URL: `$BROWSER` when set (run as a command with the URL as its argument, the usual
- * convention; a `%s` in it is replaced by the URL), else the system browser through `open`. A browser that
- * cannot start is only a warning: the URL is on stderr for the user to open.
+ * Opens the login URL: `$BROWSER` when set (see browserCommand), else the system browser through `open`. A
+ * browser that cannot start is only a warning: the URL is on stderr for the user to open.
  */
 export async function openBrowser(url: string, warn: (message: string) => void): Promise<void> {
   const command = process.env.BROWSER?.trim()
@@ -23,23 +23,57 @@ export async function openBrowser(url: string, warn: (message: string) => void):
   }
 }
 
+/** How to spawn `$BROWSER` for a URL. */
+export interface BrowserSpawn {
+  file: string
+  args: string[]
+  /** Windows: hand cmd.exe its command line as is (Node would quote it again) */
+  windowsVerbatimArguments?: boolean
+}
+
+/**
+ * `$BROWSER` is a command line, as for xdg-open and Python's webbrowser: `%s` in it stands for the URL (quoted
+ * or not: `firefox --new-window %s`, `"%s"`), and without one the URL is appended as the last argument, as gh
+ * does. The command line is the user's, read by the platform's shell (quotes, paths with spaces), except that a
+ * whole value naming a file is that program, spaces and all, as for Python; the URL, full of `&`, is never read
+ * by a shell. On POSIX it travels as a positional parameter of `sh -c`; on Windows it goes through cmd.exe,
+ * which is also what runs a `.cmd` or `.bat` opener (CreateProcess runs neither), with each of cmd's special
+ * characters escaped as cross-spawn does.
+ */
+export function browserCommand(
+  command: string,
+  url: string,
+  platform: NodeJS.Platform = process.platform,
+  comSpec = process.env.ComSpec,
+): BrowserSpawn {
+  if (platform === 'win32') {
+    const program = existsSync(command) ? `"${command}"` : command
+    const line = withUrl(program, escapeForCmd(url))
+    return {
+      file: comSpec || 'cmd.exe',
+      args: ['/d', '/s', '/c', `"${line}"`],
+      windowsVerbatimArguments: true,
+    }
+  }
+  const program = existsSync(command) ? `'${command.replaceAll("'", `'\\''`)}'` : command
+  return { file: '/bin/sh', args: ['-c', withUrl(program, '"$1"'), 'browser', url] }
+}
+
+/** `command` with every `%s` (and its quotes, the URL brings its own) made `url`, or `url` appended. */
+function withUrl(command: string, url: string): string {
+  if (!command.includes('%s')) return `${command} ${url}`
+  return command.replace(/(["']?)%s\1/g, () => url)
+}
+
+/** One argument for cmd.exe: quoted for the program's own parser, and cmd's special characters ^-escaped. */
+function escapeForCmd(argument: string): string {
+  const quoted = `"${argument.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\*)$/, '$1$1')}"`
+  return quoted.replace(/[()[\]%!^"`<>&|;, *?]/g, '^$&')
+}
+
 function runBrowserCommand(command: string, url: string, warn: (message: string) => void): void {
-  // The URL travels as a positional parameter, never through the shell's parser: it is full of `&`.
-  const child =
-    process.platform === 'win32'
-      ? spawn(command, [url], { stdio: 'ignore', windowsHide: true })
-      : spawn(
-          '/bin/sh',
-          [
-            '-c',
-            command.includes('%s') ? command.replaceAll('%s', '"$1"') : `${command} "$1"`,
-            'browser',
-            url,
-          ],
-          {
-            stdio: 'ignore',
-          },
-        )
+  const { file, args, windowsVerbatimArguments } = browserCommand(command, url)
+  const child = spawn(file, args, { stdio: 'ignore', windowsHide: true, windowsVerbatimArguments })
   child.on('error', (error) => warn(`could not run BROWSER (${error.message}): open the URL above yourself`))
   child.on('exit', (code) => {
     if (code) warn(`BROWSER exited with code ${code}: open the URL above yourself`)

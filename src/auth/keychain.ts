@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { posix, win32 } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
@@ -15,8 +15,19 @@ export const KEYCHAIN_SERVICE = 'kick-cli'
  * profiles never pick up tokens issued for another config's app and API.
  */
 export function keychainService(): string {
-  const dir = configDir()
-  return resolve(dir) === resolve(standardConfigDir()) ? KEYCHAIN_SERVICE : `${KEYCHAIN_SERVICE}:${dir}`
+  return keychainServiceFor(configDir(), standardConfigDir())
+}
+
+/**
+ * The service for config dir `dir`, where `standardDir` is the one XDG_CONFIG_HOME did not move. The same
+ * directory always gets the same service: the path is made absolute, and on Windows, whose paths ignore
+ * letter case (`C:\Users\Me` and `c:\users\me` are one directory), lower-cased.
+ */
+export function keychainServiceFor(dir: string, standardDir: string, platform = process.platform): string {
+  const normalise = (path: string): string =>
+    platform === 'win32' ? win32.resolve(path).toLowerCase() : posix.resolve(path)
+  const normalised = normalise(dir)
+  return normalised === normalise(standardDir) ? KEYCHAIN_SERVICE : `${KEYCHAIN_SERVICE}:${normalised}`
 }
 
 /**

@@ -22,6 +22,9 @@ const DESCRIBE: Record<SecretItem, string> = {
   'client-secret': 'the client secret',
 }
 
+/** Said of a fallback file where the mode means something: Windows ignores it (the profile's ACL guards the file). */
+const MODE_NOTE = process.platform === 'win32' ? '' : ' (mode 0600)'
+
 /**
  * Secrets by profile: the OS keychain first; when the keychain does not answer, a 0600 file in the config
  * dir, with a warning naming it (SPEC §7, as `gh` does). Every value is one keychain entry or one file, so a
@@ -70,7 +73,7 @@ export class SecretStore {
       await writeSecretFile(file, value)
       // Said when a secret lands in a file, not again on every refresh that rewrites it.
       if (!existed)
-        this.warn(`${error.message}: stored ${DESCRIBE[item]} in ${file} (mode 0600) instead of the keychain`)
+        this.warn(`${error.message}: stored ${DESCRIBE[item]} in ${file}${MODE_NOTE} instead of the keychain`)
       return { value, storage: 'file', file }
     }
   }

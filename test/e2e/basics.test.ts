@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FixtureServer, ok } from '../helpers/fixture-server.js'
 import { BIN, baseEnv, runKick } from '../helpers/run-kick.js'
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string
-}
+const { name, version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { name: string; version: string }
 
 describe('the kick binary', () => {
   let kick: FixtureServer
@@ -17,11 +17,12 @@ describe('the kick binary', () => {
   afterAll(() => kick.close())
   beforeEach(() => kick.reset())
 
-  it('answers --version with the package version', async () => {
+  it('answers --version with the package name and version', async () => {
+    expect(name).toBe('kick-cli')
     const result = await runKick(['--version'])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(
-      `kick/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
+      `kick-cli/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
     )
   })
 

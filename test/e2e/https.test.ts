@@ -45,7 +45,7 @@ describe('kick over HTTPS', () => {
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([{ user_id: 7, name: 'tls', email: '', profile_picture: '' }])
     expect(seen.at(-1)).toMatchObject({ path: '/public/v1/users', authorization: 'Bearer tls-token' })
-    expect(seen.at(-1)?.agent).toMatch(/^kick\/\d+\.\d+\.\d+ /)
+    expect(seen.at(-1)?.agent).toMatch(/^kick-cli\/\d+\.\d+\.\d+ /)
   })
 
   it('refuses a certificate it does not trust: exit 1, one line naming the server', async () => {

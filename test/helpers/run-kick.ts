@@ -26,6 +26,8 @@ export interface RunOptions {
    * line ends) and `stderr` is empty.
    */
   terminal?: boolean
+  /** an installed `kick` to run as is (its shebang picks the Node on PATH); default: this checkout's, on this Node */
+  bin?: string
 }
 
 /** A fresh HOME/XDG tree, so a test never reads or writes the developer's own config or keychain file. */
@@ -64,7 +66,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 /** Spawns the real binary as a user runs it, stdout a pipe (not a terminal). */
 export function runKick(args: string[], options: RunOptions = {}): Promise<KickResult> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, BIN, ...args]
+    const command = options.bin ? [options.bin, ...args] : [process.execPath, BIN, ...args]
     const child = options.terminal
       ? spawn('script', ['-qec', command.map(shellQuote).join(' '), '/dev/null'], {
           cwd: options.cwd ?? ROOT,

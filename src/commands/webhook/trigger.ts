@@ -8,7 +8,7 @@ import type { TriggerResult } from '../../webhooks/trigger.js'
 export default class WebhookTrigger extends KickCommand<typeof WebhookTrigger> {
   static summary = 'POST a signed sample event to a URL, as Kick would'
   static description = `Sends the event with all six Kick-Event-* headers, signed with the local development key (an \
-RSA key generated on first use, kept 0600 in the config dir), and prints the endpoint's status and body. \
+RSA key generated on first use, kept in the config dir, mode 0600 on Linux and macOS), and prints the endpoint's status and body. \
 \`kick listen --accept-dev-signatures\` accepts these signatures. Exit 1 when the endpoint answers an error. \
 Events: ${EVENT_TYPES.join(', ')}.`
 
