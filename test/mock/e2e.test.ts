@@ -235,7 +235,7 @@ describe('kick mock start options', () => {
       expect(sent.code).toBe(0)
       expect(json(sent.stdout)).toMatchObject({ is_sent: true })
       const banned = await runKick(
-        ['moderation', 'ban', '99999', '--broadcaster-id', String(user!.user_id)],
+        ['moderation', 'ban', '100004', '--broadcaster-id', String(user!.user_id)],
         { env },
       )
       expect(banned.stderr).toBe('')
