@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SCOPES } from '../../src/kick/endpoints.js'
 import { type MockKick, startMockKick } from '../../src/mock/server.js'
-import { bearer, testDevKey } from './mock-helpers.js'
+import { bearer, callMock, testDevKey } from './mock-helpers.js'
 
 const ME = 100001
 
@@ -17,28 +17,8 @@ describe('the mock API', () => {
   })
   afterAll(() => mock.close())
 
-  async function call(
-    method: string,
-    path: string,
-    options: { token?: string; json?: unknown } = {},
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
-  ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
-    const response = await fetch(`${mock.url}${path}`, {
-      method,
-      headers: {
-        ...bearer(options.token ?? user),
-        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
-    })
-    const text = await response.text()
-    return {
-      status: response.status,
-      text,
-      body: text ? JSON.parse(text) : undefined,
-      headers: response.headers,
-    }
-  }
+  const call = (method: string, path: string, options: { token?: string; json?: unknown } = {}) =>
+    callMock(mock.url, method, path, { ...options, token: options.token ?? user })
 
   describe('tokens and scopes, from the endpoint table', () => {
     it('answers 401 in Kick’s shape without a token or with an unknown one', async () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { parseFault } from '../../src/mock/faults.js'
 import { type MockKick, MOCK_CLIENT_ID, startMockKick } from '../../src/mock/server.js'
-import { bearer, testDevKey } from './mock-helpers.js'
+import { type Answer, bearer, callMock, testDevKey } from './mock-helpers.js'
 import { webhookReceiver } from './mock-process.js'
 
 /** The mock's answers where Kick's differ from a tidy API: raw HTTP, byte for byte what a client reads. */
@@ -12,33 +12,12 @@ const BOT = 100002
 const CHATTER = 100003
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked field by field
-type Answer = { status: number; body: any; text: string; headers: Headers }
-
-async function call(
+const call = (
   mock: MockKick,
   method: string,
   path: string,
   options: { token?: string; json?: unknown } = {},
-): Promise<Answer> {
-  const response = await fetch(`${mock.url}${path}`, {
-    method,
-    headers: {
-      ...(options.token ? bearer(options.token) : {}),
-      ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
-    redirect: 'manual',
-  })
-  const text = await response.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  return { status: response.status, body, text, headers: response.headers }
-}
+): Promise<Answer> => callMock(mock.url, method, path, options)
 
 describe('Kick’s failure shapes', () => {
   let mock: MockKick
