@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import { setPayloadFlag } from '../../flags.js'
 import { UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
 import type { TriggerAnswer } from '../../mock/control.js'
@@ -26,10 +27,7 @@ Events: ${EVENT_TYPES.join(', ')}.`
       description: "the channel's broadcaster user id (default: the mock's login user)",
       min: 1,
     }),
-    set: Flags.string({
-      description: 'change a payload field: path=value (JSON when it parses, text otherwise); repeatable',
-      multiple: true,
-    }),
+    set: setPayloadFlag,
   }
 
   async run(): Promise<TriggerAnswer> {
