@@ -3,7 +3,7 @@ import { isEventType } from '../kick/events.js'
 import { LIMITS } from '../kick/limits.js'
 import { checkText } from './api/params.js'
 import type { MockContext } from './context.js'
-import { apiError, badRequestReply, type MockRequest, type Reply, ReplyError } from './http.js'
+import { apiError, badRequestReply, MOCK_HEADER, type MockRequest, type Reply, ReplyError } from './http.js'
 import { DEFAULT_VIEWER, postChatMessage, redeemReward, viewerNamed } from './viewers.js'
 import { triggeredPayload } from './webhooks.js'
 
@@ -22,8 +22,6 @@ import { triggeredPayload } from './webhooks.js'
  *
  * Bodies are optional where every field is; all fields are optional but `content` and `reward_id`.
  */
-
-export const MOCK_HEADER = 'x-kick-mock'
 
 export interface ControlServices {
   context: MockContext

@@ -8,6 +8,9 @@ export interface Reply {
   headers?: Record<string, string>
 }
 
+/** Set on every answer of the mock's own `/mock/` routes: how a client tells the mock from anything else. */
+export const MOCK_HEADER = 'x-kick-mock'
+
 /** Kick's success envelope. */
 export const ok = (data: unknown, extra: Record<string, unknown> = {}): Reply => ({
   status: 200,

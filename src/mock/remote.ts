@@ -1,6 +1,6 @@
 import { KickError, UsageError } from '../errors.js'
 import { failureReason, headerValue, httpRequest } from '../kick/http.js'
-import { MOCK_HEADER } from './control.js'
+import { MOCK_HEADER } from './http.js'
 
 /**
  * The `kick mock …` viewer commands' side: they reach the mock that `kick mock start` runs elsewhere through
