@@ -9,6 +9,12 @@ export const broadcasterIdFlag = Flags.integer({
   min: 1,
 })
 
+/** `--set path=value`, for the sample events `kick trigger` and `kick mock trigger` send. */
+export const setPayloadFlag = Flags.string({
+  description: 'change a payload field: path=value (JSON when it parses, text otherwise); repeatable',
+  multiple: true,
+})
+
 export function cursorFlags(limit?: { min: number; max: number }) {
   return {
     cursor: Flags.string({ description: 'start from this page cursor (from a previous answer)' }),

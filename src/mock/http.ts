@@ -8,6 +8,9 @@ export interface Reply {
   headers?: Record<string, string>
 }
 
+/** Set on every answer of the mock's own `/mock/` routes: how a client tells the mock from anything else. */
+export const MOCK_HEADER = 'x-kick-mock'
+
 /** Kick's success envelope. */
 export const ok = (data: unknown, extra: Record<string, unknown> = {}): Reply => ({
   status: 200,
@@ -35,9 +38,18 @@ export class ReplyError extends Error {
   }
 }
 
+/** Kick's 400: the detail as a string in `data`, a generic `message` (REFERENCE.md "Observed error bodies"). */
+export const badRequestReply = (detail: string): Reply => ({
+  status: 400,
+  json: { data: detail, message: 'Bad request' },
+})
+
 export function badRequest(detail: string): never {
-  throw new ReplyError(apiError(400, `Bad Request: ${detail}`))
+  throw new ReplyError(badRequestReply(detail))
 }
+
+/** Kick's 401 for a missing, bad or expired token, and for an app token where only a user token will do. */
+export const unauthorized = (): Reply => ({ status: 401, json: { data: {}, message: 'Unauthorized' } })
 
 export function notFound(what: string): never {
   throw new ReplyError(apiError(404, `Not Found: ${what}`))

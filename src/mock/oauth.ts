@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 
 import { type EndpointId, SCOPES, type Scope } from '../kick/endpoints.js'
 import type { Handler, MockContext } from './context.js'
-import { apiError, formFields, type MockRequest, oauthError, ok, type Reply } from './http.js'
+import { formFields, type MockRequest, oauthError, ok, type Reply, unauthorized } from './http.js'
 import { APP_TOKEN_TTL_SECONDS } from './tokens.js'
 
 /**
@@ -168,7 +168,7 @@ export function bearer(request: MockRequest): string | undefined {
 /** The token to inspect is the bearer itself; an unknown, revoked or expired one is `active: false`. */
 const introspect: Handler = (request, context) => {
   const value = bearer(request)
-  if (!value) return apiError(401, 'Unauthorized')
+  if (!value) return unauthorized()
   const record = context.state.tokens.activeAccess(value)
   if (!record) return ok({ active: false, client_id: null, token_type: null, scope: null, exp: null })
   return ok({

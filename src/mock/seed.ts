@@ -39,6 +39,8 @@ export interface SeedChannel {
   language?: string
   viewer_count?: number
   started_at?: string
+  /** user ids who may ban and time out in this channel */
+  moderator_user_ids?: number[]
 }
 
 /** Checks a parsed seed file and says exactly what is wrong (the CLI shows it and exits 2). */
@@ -85,6 +87,12 @@ export function parseSeed(value: unknown): SeedData {
     for (const key of ['category_id', 'viewer_count']) optional(item, key, 'number', where)
     if (item.custom_tags !== undefined && !isStringArray(item.custom_tags))
       fail(`${where}.custom_tags must be an array of strings`)
+    const moderators = item.moderator_user_ids
+    if (
+      moderators !== undefined &&
+      !(Array.isArray(moderators) && moderators.every((id) => Number.isInteger(id) && id > 0))
+    )
+      fail(`${where}.moderator_user_ids must be an array of positive integers`)
     return item as unknown as SeedChannel
   })
   return { users, channels }
@@ -205,6 +213,8 @@ export function seedDefaults(state: MockState, now = Date.now()): void {
       viewer_count: 128,
       language: 'en',
       started_at: isoSeconds(now - 3600_000),
+      // the bot moderates its streamer's channel; the streamer moderates nowhere else
+      moderator_user_ids: [100002],
     },
     now,
   )
@@ -343,7 +353,7 @@ export function applySeed(state: MockState, seed: SeedData, now = Date.now()): v
   if (first !== undefined) state.loginUserId = first
 }
 
-function addUser(state: MockState, user: SeedUser): void {
+export function addUser(state: MockState, user: SeedUser): void {
   const full: MockUser = {
     user_id: user.user_id,
     name: user.name,
@@ -378,6 +388,7 @@ function addChannel(state: MockState, seed: SeedChannel, now: number): void {
     stream_key: `sk_us-west-2_mock${id}`,
     active_subscribers_count: (id * 13) % 300,
     canceled_subscribers_count: (id * 7) % 12,
+    moderator_user_ids: seed.moderator_user_ids ?? [],
   }
   state.channels.set(id, channel)
 }

@@ -1,12 +1,24 @@
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import { type Endpoint, type EndpointId, matchEndpoint, type Scope, SCOPES } from '../kick/endpoints.js'
-import { type EventType, isEventType } from '../kick/events.js'
+import type { EventType } from '../kick/events.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import { apiHandlers } from './api/index.js'
 import type { Handler, MockContext } from './context.js'
-import { apiError, type MockRequest, readBody, type Reply, ReplyError, writeReply } from './http.js'
+import { mockControl } from './control.js'
+import { Faults, type FaultSpec } from './faults.js'
+import {
+  apiError,
+  badRequestReply,
+  type MockRequest,
+  readBody,
+  type Reply,
+  ReplyError,
+  unauthorized,
+  writeReply,
+} from './http.js'
 import { bearer, oauthHandlers } from './oauth.js'
 import { RateLimiter } from './rate-limit.js'
 import { applySeed, type SeedData, seedDefaults } from './seed.js'
@@ -42,6 +54,8 @@ export interface MockOptions {
   webhookRetryDelaysMs?: readonly number[]
   /** the signing key; default the local development key (`loadDevKey()`) */
   devKey?: DevKey
+  /** Kick's misbehaviour on demand (`--fault`, parsed by `parseFault`) */
+  faults?: readonly FaultSpec[]
 }
 
 export interface IssuedToken {
@@ -74,7 +88,7 @@ export interface MockKick {
 }
 
 /** The client id tokens get when the mock issues them itself (issueToken, /mock/tokens). */
-export const MOCK_CLIENT_ID = '01JMOCKC11ENT1D000000000000'
+export const MOCK_CLIENT_ID = '01JMCKC11ENT1D00000000000A'
 
 const handlers: Record<EndpointId, Handler> = { ...oauthHandlers, ...apiHandlers }
 
@@ -85,11 +99,13 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
   seedDefaults(state)
   if (options.seed) applySeed(state, options.seed)
   const devKey = options.devKey ?? (await (await import('../webhooks/dev-key.js')).loadDevKey())
+  const faults = new Faults(options.faults)
   const webhooks = new WebhookDispatcher(state, {
     url: options.webhookUrl,
     devKey,
     log,
     retryDelaysMs: options.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    resendDelivered: () => faults.happens('webhook-retry'),
   })
   const context: MockContext = {
     state,
@@ -120,7 +136,7 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
   const server = createServer((req, res) => {
     const started = Date.now()
     const path = new URL(req.url ?? '/', 'http://mock').pathname
-    handle(req, res, { context, limiter, issueToken })
+    handle(req, res, { context, limiter, faults, issueToken })
       .catch((error: unknown) => {
         writeReply(res, apiError(500, 'Internal server error'))
         log(`mock error on ${req.method} ${path}: ${(error as Error).stack ?? String(error)}`)
@@ -161,11 +177,15 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
 interface Services {
   context: MockContext
   limiter?: RateLimiter
+  faults: Faults
   issueToken: MockKick['issueToken']
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://mock')
+  let target = req.url ?? '/'
+  if (target.startsWith('/oauth/authorize') && services.faults.happens('redirect-rewrite'))
+    target = target.replace('127.0.0.1', 'localhost')
+  const url = new URL(target, 'http://mock')
   const body = await readBody(req)
   if (body === undefined) return writeReply(res, apiError(413, 'Payload Too Large'))
   const request: MockRequest = {
@@ -185,15 +205,28 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
 }
 
 async function route(request: MockRequest, services: Services): Promise<Reply> {
-  const { context, limiter } = services
-  if (request.path.startsWith('/mock/')) return control(request, services)
+  const { context, limiter, faults } = services
+  if (request.path.startsWith('/mock/')) return mockControl(request, services)
+
+  const delay = faults.delayMs()
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+  const edge = edgeFault(faults)
+  if (edge) return edge
 
   const retryAfter = limiter?.take()
   if (retryAfter !== undefined) {
     return { ...apiError(429, 'Too Many Requests'), headers: { 'retry-after': String(retryAfter) } }
   }
+  if (faults.happens('rate-limit-no-retry-after')) return apiError(429, 'Too Many Requests')
+  if (faults.happens('server-error')) return apiError(500, 'Internal server error')
 
-  const match = matchEndpoint(request.method, request.path)
+  let match: ReturnType<typeof matchEndpoint>
+  try {
+    match = matchEndpoint(request.method, request.path)
+  } catch (error) {
+    if (error instanceof URIError) return badRequestReply('the path has malformed percent-encoding')
+    throw error
+  }
   if (!match) {
     const otherMethod = ['GET', 'POST', 'PATCH', 'DELETE'].some((method) =>
       matchEndpoint(method, request.path),
@@ -203,12 +236,44 @@ async function route(request: MockRequest, services: Services): Promise<Reply> {
   request.params = match.params
   const checked = checkToken(match.endpoint, request, context)
   if ('status' in checked) return checked
+  if (match.id === 'chatSend' && isBotChat(request) && faults.happens('bot-chat-500'))
+    return apiError(500, 'Internal server error')
   return handlers[match.id](request, context, checked.token)
 }
 
+/** What Kick's edge (Cloudflare) answers before a request reaches the API, when `--fault` asks for it. */
+function edgeFault(faults: Faults): Reply | undefined {
+  if (faults.happens('challenge'))
+    return {
+      status: 403,
+      headers: { 'content-type': 'text/html; charset=UTF-8', 'cf-mitigated': 'challenge' },
+      text: CHALLENGE_PAGE,
+    }
+  if (faults.happens('waf'))
+    return {
+      status: 403,
+      json: { error: 'Request blocked by security policy.', reference: randomBytes(4).toString('hex') },
+    }
+  return undefined
+}
+
+const CHALLENGE_PAGE = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>\
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">\
+</head><body><div class="main-wrapper" role="main"><div class="main-content"><h1>kick.com</h1>\
+<p>Verifying you are human. This may take a few seconds.</p></div></div></body></html>
+`
+
+function isBotChat(request: MockRequest): boolean {
+  try {
+    return (JSON.parse(request.body.toString('utf8')) as { type?: unknown }).type === 'bot'
+  } catch {
+    return false
+  }
+}
+
 /**
- * Bearer rules from the endpoint table: 401 for a missing, unknown, revoked or expired token; 403 for the
- * wrong kind of token, or a user token without one of the endpoint's scopes.
+ * Bearer rules from the endpoint table: 401 for a missing, unknown, revoked or expired token and for an app
+ * token on a user-only endpoint; 403 for a user token on an app-only endpoint, or one without the scopes.
  */
 function checkToken(
   endpoint: Endpoint,
@@ -217,9 +282,8 @@ function checkToken(
 ): { token?: AccessTokenRecord } | Reply {
   if (endpoint.token === 'none' || endpoint.token === 'bearer-subject') return {}
   const token = context.state.tokens.activeAccess(bearer(request))
-  if (!token) return apiError(401, 'Unauthorized')
-  if (endpoint.token === 'user' && token.kind !== 'user')
-    return apiError(403, 'Forbidden: this endpoint needs a user access token, not an app access token')
+  // Kick answers an app token where a user token is needed with the same 401 as a bad token (KDD#383)
+  if (!token || (endpoint.token === 'user' && token.kind !== 'user')) return unauthorized()
   if (endpoint.token === 'app' && token.kind !== 'app')
     return apiError(403, 'Forbidden: this endpoint needs an app access token (client credentials)')
   if (
@@ -229,74 +293,4 @@ function checkToken(
   )
     return apiError(403, `Forbidden: missing scope ${endpoint.scopes.join(' or ')}`)
   return { token }
-}
-
-/**
- * The mock's own routes, outside Kick's API: `POST /mock/trigger/{event}` fires a sample event (body, optional:
- * `{"broadcaster_user_id": N, "set": {"path.to.field": value}}`); `POST /mock/tokens` issues a token without
- * the OAuth dance (body: `{"kind": "user"|"app", "scopes": [...], "user_id": N, "expires_in": S}`).
- */
-async function control(request: MockRequest, services: Services): Promise<Reply> {
-  const { context } = services
-  const body = request.body.length ? parseJson(request.body) : {}
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return apiError(400, 'Bad Request: the body must be a JSON object')
-  const fields = body as Record<string, unknown>
-
-  const trigger = /^\/mock\/trigger\/([^/]+)$/.exec(request.path)
-  if (trigger && request.method === 'POST') {
-    const event = decodeURIComponent(trigger[1]!)
-    if (!isEventType(event)) return apiError(404, `Not Found: unknown event type ${event}`)
-    if (!context.webhooks.url)
-      return apiError(409, 'Conflict: no webhook URL, start the mock with --webhook-url URL')
-    const broadcaster = fields.broadcaster_user_id ?? context.state.loginUserId
-    if (!Number.isInteger(broadcaster))
-      return apiError(400, 'Bad Request: broadcaster_user_id must be an integer')
-    const set = fields.set ?? {}
-    if (typeof set !== 'object' || set === null || Array.isArray(set))
-      return apiError(400, 'Bad Request: set must be an object of path: value')
-    const payload = triggeredPayload(
-      context.state,
-      event,
-      broadcaster as number,
-      set as Record<string, unknown>,
-    )
-    // answered at once; the delivery (and its retries) goes on in the background
-    const deliveries = context.webhooks.fire(event, broadcaster as number, payload)
-    void deliveries.catch(() => undefined)
-    return { status: 202, json: { data: { event, queued: true }, message: 'OK' } }
-  }
-
-  if (request.path === '/mock/tokens' && request.method === 'POST') {
-    const kind = fields.kind ?? 'user'
-    if (kind !== 'user' && kind !== 'app') return apiError(400, 'Bad Request: kind must be user or app')
-    const scopes = fields.scopes
-    if (
-      scopes !== undefined &&
-      !(Array.isArray(scopes) && scopes.every((s) => (SCOPES as readonly unknown[]).includes(s)))
-    )
-      return apiError(400, `Bad Request: scopes must be a list of ${SCOPES.join(', ')}`)
-    const userId = fields.user_id
-    if (userId !== undefined && !context.state.users.has(userId as number))
-      return apiError(400, 'Bad Request: user_id is not a known user')
-    const expiresIn = fields.expires_in
-    if (expiresIn !== undefined && !(Number.isInteger(expiresIn) && (expiresIn as number) > 0))
-      return apiError(400, 'Bad Request: expires_in must be a positive integer')
-    const grant = services.issueToken({
-      kind,
-      scopes: scopes as Scope[] | undefined,
-      userId: userId as number | undefined,
-      expiresIn: expiresIn as number | undefined,
-    })
-    return { status: 200, json: grant, headers: { 'cache-control': 'no-store' } }
-  }
-  return apiError(404, 'Not Found')
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'))
-  } catch {
-    return undefined
-  }
 }

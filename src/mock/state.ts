@@ -31,6 +31,8 @@ export interface MockChannel {
   stream_key: string
   active_subscribers_count: number
   canceled_subscribers_count: number
+  /** users who may ban and time out in this channel besides its broadcaster */
+  moderator_user_ids: number[]
 }
 
 export interface MockCategory {
@@ -104,6 +106,13 @@ export class MockState {
   readonly dropsClaims = new Map<string, DropsClaim>()
   /** the user the OAuth flow logs in as, and issueToken's default */
   loginUserId = 0
+  /** `POST /mock/clock` moves the mock's time forward, so a timeout can end without a test waiting for it */
+  clockOffsetMs = 0
+
+  /** The mock's time (unix ms): the real clock plus what `/mock/clock` advanced. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs
+  }
 
   user(id: number): MockUser | undefined {
     return this.users.get(id)
@@ -111,6 +120,18 @@ export class MockState {
 
   category(id: number): MockCategory | undefined {
     return this.categories.get(id)
+  }
+
+  /** A user by name, as Kick matches usernames: case-insensitively. */
+  userNamed(name: string): MockUser | undefined {
+    const wanted = name.toLowerCase()
+    return [...this.users.values()].find((user) => user.name.toLowerCase() === wanted)
+  }
+
+  /** The broadcaster and the channel's moderators may ban and time out there. */
+  moderates(userId: number, broadcasterUserId: number): boolean {
+    const channel = this.channels.get(broadcasterUserId)
+    return userId === broadcasterUserId || (channel?.moderator_user_ids.includes(userId) ?? false)
   }
 
   /** Channels that are live, oldest stream first. */
@@ -122,7 +143,7 @@ export class MockState {
 
   /** The ban or timeout in force for a user in a channel (expired timeouts no longer count). */
   activeBan(broadcasterUserId: number, userId: number): MockBan | undefined {
-    const now = Date.now()
+    const now = this.now()
     return this.bans.find(
       (ban) =>
         ban.broadcaster_user_id === broadcasterUserId &&

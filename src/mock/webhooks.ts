@@ -21,6 +21,8 @@ export interface DeliveryRecord {
   /** the receiver's last HTTP status, or the network error */
   lastResult?: number | string
   status: 'pending' | 'delivered' | 'failed'
+  /** sent again after it was delivered (`--fault webhook-retry`) */
+  resent?: boolean
 }
 
 export interface DispatcherOptions {
@@ -29,6 +31,8 @@ export interface DispatcherOptions {
   log: (line: string) => void
   /** waits between attempts; one more attempt than there are delays */
   retryDelaysMs: readonly number[]
+  /** `--fault webhook-retry`: whether to send a delivered event once more, as Kick's retries sometimes do */
+  resendDelivered?: () => boolean
 }
 
 /** Kick retries deliveries with backoff; these are the mock's waits (5 attempts over ~30 s). */
@@ -55,10 +59,15 @@ export class WebhookDispatcher {
     return this.options.url
   }
 
-  /** An event an API call caused: delivered to the subscriptions for it, nothing when there are none. */
-  emit(type: EventType, broadcasterUserId: number, payload: Record<string, unknown>): void {
-    for (const subscriptionId of this.subscriptionIds(type, broadcasterUserId))
-      void this.deliver(type, subscriptionId, payload)
+  /**
+   * An event something in the channel caused: delivered to the subscriptions for it, nothing when there are
+   * none (as on Kick). Answers how many deliveries it queued.
+   */
+  emit(type: EventType, broadcasterUserId: number, payload: Record<string, unknown>): number {
+    if (!this.options.url) return 0
+    const ids = this.subscriptionIds(type, broadcasterUserId)
+    for (const subscriptionId of ids) void this.deliver(type, subscriptionId, payload)
+    return ids.length
   }
 
   /**
@@ -157,6 +166,13 @@ export class WebhookDispatcher {
     const delivered = typeof record.lastResult === 'number' && record.lastResult < 300
     const delay = this.options.retryDelaysMs[record.attempts - 1]
     const what = `webhook ${record.type} ${record.messageId} attempt ${record.attempts} → ${record.lastResult}`
+    if (delivered && !record.resent && this.options.resendDelivered?.()) {
+      // the same message id, timestamp and signature again: a receiver must dedupe
+      record.resent = true
+      this.options.log(`${what}, sending it again (--fault webhook-retry)`)
+      void this.attempt(record)
+      return
+    }
     if (delivered || delay === undefined) {
       record.status = delivered ? 'delivered' : 'failed'
       this.options.log(delivered ? what : `${what}, giving up`)

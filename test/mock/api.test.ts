@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SCOPES } from '../../src/kick/endpoints.js'
 import { type MockKick, startMockKick } from '../../src/mock/server.js'
-import { bearer, testDevKey } from './mock-helpers.js'
+import { bearer, callMock, testDevKey } from './mock-helpers.js'
 
 const ME = 100001
 
@@ -17,35 +17,15 @@ describe('the mock API', () => {
   })
   afterAll(() => mock.close())
 
-  async function call(
-    method: string,
-    path: string,
-    options: { token?: string; json?: unknown } = {},
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
-  ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
-    const response = await fetch(`${mock.url}${path}`, {
-      method,
-      headers: {
-        ...bearer(options.token ?? user),
-        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
-    })
-    const text = await response.text()
-    return {
-      status: response.status,
-      text,
-      body: text ? JSON.parse(text) : undefined,
-      headers: response.headers,
-    }
-  }
+  const call = (method: string, path: string, options: { token?: string; json?: unknown } = {}) =>
+    callMock(mock.url, method, path, { ...options, token: options.token ?? user })
 
   describe('tokens and scopes, from the endpoint table', () => {
     it('answers 401 in Kick’s shape without a token or with an unknown one', async () => {
       for (const token of ['', 'made-up-token']) {
         const { status, body } = await call('GET', '/public/v1/users', { token })
         expect(status).toBe(401)
-        expect(body).toEqual({ data: null, message: 'Unauthorized' })
+        expect(body).toEqual({ data: {}, message: 'Unauthorized' })
       }
     })
 
@@ -65,12 +45,16 @@ describe('the mock API', () => {
       )
     })
 
-    it('tells user-only endpoints from app-only ones', async () => {
+    it('tells user-only endpoints from app-only ones: an app token where a user token is needed is 401, as on Kick', async () => {
       const withApp = await call('GET', '/public/v1/channels/rewards', { token: app })
-      expect(withApp.status).toBe(403)
-      expect(withApp.body.message).toBe(
-        'Forbidden: this endpoint needs a user access token, not an app access token',
-      )
+      expect(withApp.status).toBe(401)
+      expect(withApp.body).toEqual({ data: {}, message: 'Unauthorized' })
+      const chat = await call('POST', '/public/v1/chat', {
+        token: app,
+        json: { type: 'user', content: 'hi', broadcaster_user_id: ME },
+      })
+      expect(chat.status).toBe(401)
+      expect(chat.body).toEqual({ data: {}, message: 'Unauthorized' })
       const drops = await call('GET', '/public/v1/drops/claims', { token: user })
       expect(drops.status).toBe(403)
       expect(drops.body.message).toBe(
@@ -155,7 +139,7 @@ describe('the mock API', () => {
     expect(body.data[0].stream.custom_tags).toEqual(['a', 'b'])
     const bad = await call('PATCH', '/public/v1/channels', { json: { category_id: 424242 } })
     expect(bad.status).toBe(400)
-    expect(bad.body).toEqual({ data: null, message: 'Bad Request: category_id is not a known category' })
+    expect(bad.body).toEqual({ data: 'category_id is not a known category', message: 'Bad request' })
   })
 
   it('rewards: list, create, update, delete', async () => {
@@ -188,10 +172,7 @@ describe('the mock API', () => {
     expect(updated.body.data).toMatchObject({ id, cost: 300, is_paused: true })
     expect(
       (await call('POST', '/public/v1/channels/rewards', { json: { title: 'x', cost: 0 } })).body,
-    ).toEqual({
-      data: null,
-      message: 'Bad Request: cost must be an integer of at least 1',
-    })
+    ).toEqual({ data: 'cost must be an integer of at least 1', message: 'Bad request' })
     const dashboard = list.body.data[3].id
     const notOwned = await call('PATCH', `/public/v1/channels/rewards/${dashboard}`, { json: { cost: 1 } })
     expect(notOwned.status).toBe(403)
@@ -258,10 +239,7 @@ describe('the mock API', () => {
       reply_to_message_id: sent.body.data.message_id,
     })
     const tooLong = await call('POST', '/public/v1/chat', { json: { type: 'bot', content: 'x'.repeat(501) } })
-    expect(tooLong.body).toEqual({
-      data: null,
-      message: 'Bad Request: content must be at most 500 characters',
-    })
+    expect(tooLong.body).toEqual({ data: 'content must be at most 500 characters', message: 'Bad request' })
     expect((await call('DELETE', `/public/v1/chat/${sent.body.data.message_id}`)).status).toBe(204)
     expect((await call('DELETE', `/public/v1/chat/${sent.body.data.message_id}`)).status).toBe(404)
   })

@@ -227,7 +227,7 @@ describe('the mock OAuth server', () => {
     })
     const refused = await fetch(`${mock.url}/public/v1/users`, { headers: bearer(user.access_token) })
     expect(refused.status).toBe(401)
-    expect(await refused.json()).toEqual({ data: null, message: 'Unauthorized' })
+    expect(await refused.json()).toEqual({ data: {}, message: 'Unauthorized' })
     expect(lines.join('\n')).not.toContain(user.access_token)
   })
 

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core'
 import { KickCommand } from '../../base-command.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
+import { Faults, FAULTS, parseFault } from '../../mock/faults.js'
 
 export const DEFAULT_MOCK_PORT = 8787
 
@@ -13,6 +14,16 @@ checks tokens and scopes like Kick, keeps state until it stops, and delivers web
 development key to --webhook-url for the events subscribed through the API (POST /mock/trigger/EVENT fires any \
 event, subscribed or not). /oauth/authorize approves at once as the first seeded user (mockstreamer, 100001). \
 POST /mock/tokens issues a token without the browser dance: {"kind":"user"|"app","scopes":[...]}.
+
+Viewers, from another terminal (they find the mock through KICK_API_URL): \`kick mock chat\`, \`kick mock redeem\`, \
+\`kick mock trigger\`, or POST /mock/chat, /mock/redeem, /mock/trigger/EVENT. POST /mock/clock \
+{"advance_seconds":N} moves the mock's clock forward, so a timeout ends without waiting for it.
+
+--fault NAME[=VALUE] makes it misbehave like production; VALUE is a fraction (waf=0.2: a fifth of the answers) \
+or a count (server-error=2: the first two), none for every time:
+${Object.entries(FAULTS)
+  .map(([name, what]) => `  ${name}: ${what}`)
+  .join('\n')}
 
 --seed FILE adds users and channels (an existing id is replaced; the first user becomes the one who logs in):
   {"users": [{"user_id": 42, "name": "ci_bot", "email": "…", "profile_picture": "…", "is_verified": false}],
@@ -32,6 +43,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
     '<%= config.bin %> mock start --user-token > mock.env &   # CI: every command works at once',
     '<%= config.bin %> mock start --webhook-url http://127.0.0.1:3000/webhooks/kick --rate-limit 60',
     '<%= config.bin %> mock start --seed users.json --client-id my-app --client-secret s3cret',
+    '<%= config.bin %> mock start --fault waf=0.2 --fault slow=300 --fault bot-chat-500',
   ]
 
   static flags = {
@@ -61,6 +73,11 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
     'user-token': Flags.boolean({
       description: 'also print export KICK_ACCESS_TOKEN=… (the seeded login user, every scope) for CI',
     }),
+    fault: Flags.string({
+      description:
+        'misbehave like production: NAME, NAME=FRACTION (waf=0.2) or NAME=COUNT (server-error=2), slow=MS; repeatable',
+      multiple: true,
+    }),
     'access-token-ttl': Flags.integer({
       description: 'lifetime of user access tokens in seconds (short ones exercise refresh)',
       min: 1,
@@ -77,6 +94,13 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
     const { startMockKick } = await import('../../mock/server.js')
     const { loadSeedFile } = await import('../../mock/seed.js')
     const seed = flags.seed ? await loadSeedFile(flags.seed) : undefined
+    const faults = (flags.fault ?? []).map((text) => {
+      try {
+        return parseFault(text)
+      } catch (error) {
+        throw new UsageError((error as Error).message)
+      }
+    })
 
     let mock: Awaited<ReturnType<typeof startMockKick>>
     try {
@@ -90,6 +114,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
         rateLimit: flags['rate-limit'],
         rateLimitWindow: flags['rate-limit-window'],
         accessTokenTtl: flags['access-token-ttl'],
+        faults,
         log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
       })
     } catch (error) {
@@ -114,6 +139,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
           (flags['rate-limit']
             ? `; rate limit ${flags['rate-limit']} per ${flags['rate-limit-window'] ?? 60} s`
             : ''),
+        ...(faults.length ? [`  faults: ${new Faults(faults).describe()}`] : []),
         '  Ctrl-C stops it',
       ].join('\n'),
     )

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import { setPayloadFlag } from '../../flags.js'
 import { KickError, UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
 import type { TriggerResult } from '../../webhooks/trigger.js'
@@ -25,10 +26,7 @@ Events: ${EVENT_TYPES.join(', ')}.`
   static flags = {
     to: Flags.string({ description: 'URL to POST the event to', required: true }),
     'broadcaster-id': Flags.integer({ description: "the payload's broadcaster user id", min: 1 }),
-    set: Flags.string({
-      description: 'change a payload field: path=value (JSON when it parses, text otherwise); repeatable',
-      multiple: true,
-    }),
+    set: setPayloadFlag,
     count: Flags.integer({ description: 'send this many (each a fresh message id)', min: 1, default: 1 }),
   }
 

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto'
-
 import { LIMITS } from '../../kick/limits.js'
 import type { Handler } from '../context.js'
-import { chatMessagePayload } from '../event-payloads.js'
 import { badRequest, jsonBody, noContent, notFound, ok } from '../http.js'
-import type { MockChatMessage } from '../state.js'
+import { postChatMessage } from '../viewers.js'
 import { type ApiEndpointId, checkText, isInt, userOf } from './params.js'
 
 export const chatHandlers = {
@@ -21,23 +18,16 @@ export const chatHandlers = {
       if (!isInt(body.broadcaster_user_id)) badRequest('broadcaster_user_id is required for type user')
       broadcaster = body.broadcaster_user_id
     }
-    if (!state.channels.has(broadcaster)) badRequest('broadcaster_user_id is not a known channel')
     const replyTo = body.reply_to_message_id
     if (replyTo !== undefined && replyTo !== null && typeof replyTo !== 'string')
       badRequest('reply_to_message_id must be a string')
-    if (state.activeBan(broadcaster, sender)) badRequest('the sender is banned in this channel')
-    const message: MockChatMessage = {
-      message_id: randomUUID(),
-      broadcaster_user_id: broadcaster,
-      sender_user_id: sender,
+    const { message } = postChatMessage(state, webhooks, {
+      broadcasterUserId: broadcaster,
+      senderUserId: sender,
       type: body.type as 'user' | 'bot',
       content,
-      created_at: new Date().toISOString(),
-      reply_to_message_id: typeof replyTo === 'string' && replyTo !== '' ? replyTo : null,
-      deleted: false,
-    }
-    state.messages.set(message.message_id, message)
-    webhooks.emit('chat.message.sent', broadcaster, chatMessagePayload(state, message))
+      replyTo: replyTo ?? undefined,
+    })
     return ok({ is_sent: true, message_id: message.message_id })
   },
 
