@@ -2,8 +2,8 @@
 // CommonJS on purpose (bin/package.json): Node starts a CommonJS entry faster than an ES module one.
 //
 // `kick --version` is answered here, without loading anything: scripts call it, and it should cost no more
-// than starting Node. Everything else runs the one-file bundle (dist/kick.cjs) through a V8 code cache kept in
-// the cache dir, so a warm start compiles nothing. Node 20 has no module.enableCompileCache, hence vm.Script.
+// than starting Node. Everything else runs the one-file bundle (dist/kick.cjs) through a code cache kept in
+// the cache dir, so a warm start compiles nothing (see loadBundle).
 const fs = require('node:fs')
 const path = require('node:path')
 
@@ -19,27 +19,48 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.emitWarning(`kick needs Node.js 20 or newer; this is ${process.version}`)
   }
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
+  // kick has no plugins and no themes: oclif need not look for a user's plugin list or theme.json.
+  process.env.KICK_DISABLE_THEME ??= '1'
   const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'))
   // With package.json given, oclif neither searches for the package root nor reads the file again.
-  bundle.execute({ dir: __filename, loadOptions: { root, pjson } })
+  bundle.execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
 }
 
+/**
+ * Two code caches can spare the bundle's compile. V8's, through vm.Script (below), is written at exit, so it
+ * holds every function the command ran, lazily compiled ones included. Node's module.enableCompileCache
+ * (Node >= 22) is written right after the top-level compile, so each start still compiles the functions a
+ * command runs: measured with `npm run bench` on Node 22 and 24 (README), it starts `kick users get` and
+ * `kick --help` slower, so V8's is used everywhere. Node's serves where the Node internals the vm.Script
+ * path uses (Module.wrap, _nodeModulePaths, _cache) are gone, and when KICK_CODE_CACHE=compile asks for it
+ * (the bench measures it so); KICK_NO_CODE_CACHE=1 uses neither.
+ */
 function loadBundle(file) {
   // the Module class without require('node:module'), which loads more of Node's loader (~1 ms)
   const Module = module.constructor
+  // where src/config/paths.ts says the cache dir is (scripts/bundle.js makes this CommonJS copy of it)
+  const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
+  const useCache = !process.env.KICK_NO_CODE_CACHE
+  const vmPath =
+    typeof Module.wrap === 'function' && typeof Module._nodeModulePaths === 'function' && Module._cache
+  if (!vmPath || (useCache && process.env.KICK_CODE_CACHE === 'compile')) {
+    if (useCache && Number(process.versions.node.split('.')[0]) >= 22) {
+      // enableCompileCache is put on the class only once node:module itself is loaded
+      require('node:module').enableCompileCache(path.join(cacheDir, 'compile-cache'))
+    }
+    return require(file)
+  }
   const vm = require('node:vm')
   // The bundle is ASCII (scripts/bundle.js escapes the rest): latin1 makes V8's one-byte string directly,
   // without the UTF-8 decoding that takes a third longer for this size.
   const source = fs.readFileSync(file, 'latin1')
   const stat = fs.statSync(file)
-  const cacheRoot = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache')
   const cacheFile = path.join(
-    cacheRoot,
-    'kick',
+    cacheDir,
     `code-cache-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`,
   )
   let cachedData
-  if (!process.env.KICK_NO_CODE_CACHE) {
+  if (useCache) {
     try {
       cachedData = fs.readFileSync(cacheFile)
     } catch {
@@ -59,7 +80,7 @@ function loadBundle(file) {
   bundle.loaded = true
   // V8 compiles functions when first called, and the cache holds those compiled before it was written: so
   // each command (a different path through the bundle) adds its own once, then reads them all from the cache.
-  if (!process.env.KICK_NO_CODE_CACHE) {
+  if (useCache) {
     const commandsFile = cacheFile.replace(/\.bin$/, '.commands')
     // Two words name the command (`users get`, `drops claims`); arguments after them do not count.
     const firstFlag = argv.findIndex((word) => word.startsWith('-'))

@@ -43,13 +43,18 @@ const entry = [
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
 // perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
-// a proxy that loads the real module on first use. tsc-compiled code reads a named import only when it calls
-// it (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
+// a proxy that loads the real module on first use; the packages are not bundled at all, see
+// bundle-shims/oclif-require.cjs. tsc-compiled code reads a named import only when it calls it
+// (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
 const LAZY_FOR_OCLIF =
   /^(node:)?(child_process|perf_hooks|readline)$|^(semver|minimatch|tinyglobby|lilconfig)$/
 const lazyModule = (specifier) => `
 let real
-const load = () => (real ??= require(${JSON.stringify(specifier)}))
+const load = () => (real ??= ${
+  specifier.startsWith('node:') || !/^(semver|minimatch|tinyglobby|lilconfig)$/.test(specifier)
+    ? 'require'
+    : `require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'oclif-require.cjs'))})`
+}(${JSON.stringify(specifier)}))
 module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
   has: (_, key) => key in load(),
@@ -167,5 +172,13 @@ await build({
   outfile: join(root, 'dist', 'keychain-child.js'),
   format: 'esm',
   external: ['@napi-rs/keyring'],
+})
+// bin/run.js keeps its code cache in the cache dir, which it needs before it loads the bundle: it requires
+// this CommonJS copy of src/config/paths.ts, so the rule for where the dirs are stays in that one file.
+await build({
+  ...shared,
+  entryPoints: [join(root, 'src', 'config', 'paths.ts')],
+  outfile: join(root, 'dist', 'paths.cjs'),
+  format: 'cjs',
 })
 console.log(`dist/kick.cjs: ${files.length} commands bundled`)

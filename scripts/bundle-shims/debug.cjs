@@ -2,7 +2,7 @@
 // up (colour detection, tty checks) costs milliseconds that only matter when DEBUG is set: then, and only
 // then, the real package is loaded and does everything as usual.
 function createDebug(namespace) {
-  if (process.env.DEBUG) return require('debug')(namespace)
+  if (process.env.DEBUG) return require('./oclif-require.cjs')('debug')(namespace)
   const log = () => {}
   log.enabled = false
   log.namespace = namespace
@@ -10,5 +10,6 @@ function createDebug(namespace) {
   log.extend = (suffix, delimiter = ':') => createDebug(`${namespace}${delimiter}${suffix}`)
   return log
 }
-createDebug.enabled = (namespace) => Boolean(process.env.DEBUG) && require('debug').enabled(namespace)
+createDebug.enabled = (namespace) =>
+  Boolean(process.env.DEBUG) && require('./oclif-require.cjs')('debug').enabled(namespace)
 module.exports = createDebug

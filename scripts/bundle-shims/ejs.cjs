@@ -12,7 +12,7 @@ function render(template, data = {}, options) {
     return String(value ?? '').replace(/[&<>"']/g, (character) => ESCAPES[character])
   })
   if (!simple.includes('<%')) return simple
-  return require('ejs').render(template, data, options)
+  return require('./oclif-require.cjs')('ejs').render(template, data, options)
 }
 
 module.exports = { render }

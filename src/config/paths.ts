@@ -13,7 +13,8 @@ export function standardConfigDir(): string {
   return join(homedir(), '.config', 'kick')
 }
 
-/** The cache dir (`$XDG_CACHE_HOME/kick`): the webhook public key, nothing secret. */
+/** The cache dir (`$XDG_CACHE_HOME/kick`, `%LOCALAPPDATA%\kick\cache` on Windows): the webhook public key and
+ * the code caches of bin/run.js (which reads this rule from dist/paths.cjs), nothing secret. */
 export function cacheDir(): string {
   if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'kick')
   if (process.platform === 'win32' && process.env.LOCALAPPDATA)
