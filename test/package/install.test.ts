@@ -21,6 +21,7 @@ const SHIPPED = [
   'bin/run.js',
   'dist/keychain-child.js',
   'dist/kick.cjs',
+  'dist/paths.cjs',
   'oclif.manifest.json',
   'package.json',
 ]
@@ -148,6 +149,12 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     expect(help.code, help.stderr).toBe(0)
     expect(help.stdout).toContain('kick [COMMAND]')
     expect(help.stdout).toMatch(/^ {2}webhook /m)
+  })
+
+  it('runs with DEBUG set, though the debug package oclif would use is not installed (it stays quiet)', async () => {
+    const help = await run(['users', 'get', '--help'], { DEBUG: '*' })
+    expect(help.code, help.stderr).toBe(0)
+    expect(help.stdout).toContain('kick users get')
   })
 
   it('runs kick listen --demo --count 2 --json', async () => {
