@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 
-import { AuthError, KickError } from '../errors.js'
+import { AuthError, isRedirect, KickError } from '../errors.js'
 import { openBrowser } from './browser.js'
 import { CallbackListener } from './loopback.js'
 import { authorizeUrl, newPkceLogin } from './pkce.js'
@@ -94,6 +94,7 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
     })
     tokens = userTokensFromGrant(grant, { scopes: [...options.scopes], client_id: options.clientId })
   } catch (error) {
+    if (isRedirect(error)) throw error
     throw new AuthError(
       `Kick did not exchange the login code for tokens (${(error as Error).message}): check the client secret ` +
         '(`kick config set client-secret`) and run `kick login` again',

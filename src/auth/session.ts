@@ -2,7 +2,7 @@ import { join } from 'node:path'
 
 import type { Settings } from '../config/config.js'
 import { configDir } from '../config/paths.js'
-import { AuthError, KickError } from '../errors.js'
+import { AuthError, isRedirect, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
 import type { OAuthClient } from './oauth.js'
 import type { SecretStore, StoredSecret } from './secret-store.js'
@@ -196,6 +196,7 @@ export class Session {
           ).refresh({ clientId, clientSecret, refreshToken: current.tokens.refresh_token })
           tokens = userTokensFromGrant(grant, { ...current.tokens, client_id: clientId })
         } catch (error) {
+          if (isRedirect(error)) throw error
           throw new AuthError(
             `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
             (error as KickError).detail,
@@ -259,6 +260,7 @@ export class Session {
         client_id: clientId,
       }
     } catch (error) {
+      if (isRedirect(error)) throw error
       throw new AuthError(
         `getting an app token failed (${(error as Error).message}): check the client id and secret ` +
           `(\`kick config list${this.profileFlag()}\`)`,

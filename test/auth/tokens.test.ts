@@ -224,6 +224,20 @@ describe('stored tokens', () => {
     expect(other.code).toBe(4)
   })
 
+  it('kick auth status exits 4 for a token expired with no usable refresh', async () => {
+    await login()
+    rewritePair(world, keyring, (pair) => {
+      pair.expires_at = Date.now() - 1_000
+      delete pair.refresh_token
+    })
+    const status = await world.kick(['auth', 'status'])
+    expect(status.code).toBe(4)
+    expect(status.stdout).toBe('')
+    expect(status.stderr).toBe(
+      `Error: the token expired and there is no refresh token: run \`kick login --profile ${world.profile}\`\n`,
+    )
+  })
+
   it('kick auth token prints only the token, refreshed first when it expires within 60 s', async () => {
     await login()
     const before = readPair(world, keyring)!

@@ -97,7 +97,7 @@ describe('kick client behaviour', () => {
     fixture().stub('GET', '/public/v1/livestreams/stats', failing, failing, failing)
     const result = await kick(['livestreams', 'stats'])
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error: Internal server error\n')
+    expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error\n')
     expect(fixture().requests).toHaveLength(3)
   })
 
@@ -108,7 +108,7 @@ describe('kick client behaviour', () => {
     })
     const result = await kick(['events', 'subscribe', 'kicks.gifted', '--broadcaster-id', '1'])
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error: Internal server error\n')
+    expect(result.stderr).toBe('Error: Kick answered 500 Internal Server Error\n')
     expect(fixture().requests).toHaveLength(1)
   })
 
