@@ -6,12 +6,9 @@ import { describe, expect, it } from 'vitest'
 
 import type { MockKick } from '../../src/mock/server.js'
 import { lines } from '../helpers/fixture-kick.js'
-import { AuthWorld, authWorldHooks, keychainLookup, keyringAvailable, readPair } from './harness.js'
+import { AuthWorld, authWorldHooks, keychainLookup, keyringAvailable, NO_BUS, readPair } from './harness.js'
 
 const keyring = keyringAvailable()
-/** A D-Bus address where nothing listens: a machine without a keychain. */
-const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
-
 /** The pid of the Secret Service on this test's session bus: the gnome-keyring /work/bin/with-keyring started. */
 function secretServicePid(): number {
   const reply = execFileSync(

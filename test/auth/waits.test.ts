@@ -6,10 +6,7 @@ import { describe, expect, it } from 'vitest'
 
 import { lines } from '../helpers/fixture-kick.js'
 import { BIN, baseEnv, ROOT, runKick } from '../helpers/run-kick.js'
-import { AuthWorld, authWorldHooks, readPair, rewritePair } from './harness.js'
-
-/** A D-Bus address where nothing listens: the pair lives in the 0600 file, which the test can rewrite. */
-const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+import { AuthWorld, authWorldHooks, NO_BUS, readPair, rewritePair } from './harness.js'
 
 describe('waits a person sits through are said, in a terminal', () => {
   let world: AuthWorld
