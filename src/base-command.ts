@@ -114,6 +114,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
         settings,
         tokens,
         trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+        progress: this.progress(),
         userAgent: this.config.userAgent,
       })
     })()
@@ -136,8 +137,17 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     return {
       warn: (line) => this.warning(line),
       trace: this.flags.verbose ? (line) => this.trace(line) : undefined,
+      progress: this.progress(),
       userAgent: this.config.userAgent,
     }
+  }
+
+  /**
+   * Where a line about a wait goes (a 429 backoff, a slow server, another process's refresh): stderr when it
+   * is a terminal, so a person knows kick is waiting and not stuck; nowhere for scripts.
+   */
+  protected progress(): ((line: string) => void) | undefined {
+    return process.stderr.isTTY ? (line) => this.note(line) : undefined
   }
 
   /** A warning on stderr, also in JSON mode (oclif's `warn` goes quiet there). */
@@ -151,7 +161,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   }
 
   protected trace(line: string): void {
-    process.stderr.write(`${dim(line)}\n`)
+    process.stderr.write(`${dim(escapeControls(line))}\n`)
   }
 
   /**
@@ -230,7 +240,9 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     const { message, exitCode, detail } = classify(error)
     process.exitCode = exitCode
     process.stderr.write(`${red('Error:')} ${escapeControls(message)}\n`)
-    if (detail && this.flags?.verbose) process.stderr.write(`${detail}\n`)
+    // the whole body (or stack) as its own lines, each made inert like the error line
+    if (detail && this.flags?.verbose)
+      process.stderr.write(`${detail.split('\n').map(escapeControls).join('\n')}\n`)
   }
 }
 

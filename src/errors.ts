@@ -51,3 +51,11 @@ export class ApiError extends KickError {
     this.name = 'ApiError'
   }
 }
+
+/**
+ * A redirect from Kick or its OAuth server: an error no login fixes, so code that turns OAuth failures into
+ * "run kick login" passes it on as it is (exit 1).
+ */
+export function isRedirect(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status >= 300 && error.status < 400
+}

@@ -1,7 +1,8 @@
-import { KickError } from '../errors.js'
+import { AuthError, KickError } from '../errors.js'
 import type { Introspection } from './oauth.js'
 import { notLoggedIn, type Session, type StoredLogin, toAccessToken } from './session.js'
 import type { AccessToken } from '../kick/token-provider.js'
+import { expiresWithin, REFRESH_WINDOW_MS } from './tokens.js'
 
 /** What `kick auth refresh` and friends report about a stored pair (never the tokens themselves). */
 export interface TokenSummary {
@@ -62,7 +63,16 @@ export async function refreshNow(session: Session): Promise<TokenSummary> {
  * cannot be reached for is a warning, not a reason to keep the tokens: the user asked to be logged out.
  */
 export async function logout(session: Session, warn: (message: string) => void): Promise<LogoutResult> {
-  const login = await session.login()
+  let login: StoredLogin | undefined
+  try {
+    login = await session.login()
+  } catch (error) {
+    // a corrupt pair cannot be revoked, but logging out must still remove it
+    if (!(error instanceof AuthError)) throw error
+    warn(`${error.message.replace(/: run .*$/, '')}: deleting it without revoking`)
+    await session.deleteLogin()
+    return { profile: session.profile, revoked: false }
+  }
   if (!login)
     throw new KickError(
       `not logged in${session.profile === 'default' ? '' : ` (profile ${session.profile})`}: nothing to log out`,
@@ -99,6 +109,9 @@ export async function authStatus(session: Session, options: { legacy?: boolean }
   } else {
     stored = await session.login()
     if (!stored) throw notLoggedIn(session.profile)
+    // An expired pair is refreshed first, as any command would; one that cannot be is exit 4 right here.
+    if (expiresWithin(stored.tokens.expires_at, REFRESH_WINDOW_MS))
+      stored = await session.refresh({ stale: stored.tokens.access_token })
     token = toAccessToken(stored)
     storage = describeStorage(stored)
   }

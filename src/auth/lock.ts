@@ -8,7 +8,11 @@ export interface LockOptions {
   waitMs?: number
   /** a lock older than this is left over from a crashed process and is taken over */
   staleMs?: number
+  /** called once when the wait passes a second, so a person at a terminal hears why nothing happens */
+  onWait?: () => void
 }
+
+const SAY_WAITING_AFTER_MS = 1_000
 
 /**
  * Runs `work` holding an exclusive lock file (created with O_EXCL, so exactly one process wins), so two
@@ -23,7 +27,9 @@ export async function withLock<T>(
   const waitMs = options.waitMs ?? 15_000
   const staleMs = options.staleMs ?? 30_000
   await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-  const deadline = Date.now() + waitMs
+  const started = Date.now()
+  const deadline = started + waitMs
+  let said = false
   for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
     try {
       const handle = await open(file, 'wx', 0o600)
@@ -41,6 +47,10 @@ export async function withLock<T>(
       throw new KickError(
         `another kick process holds ${file}: wait for it, or delete the file if none is running`,
       )
+    if (!said && options.onWait && Date.now() - started >= SAY_WAITING_AFTER_MS) {
+      said = true
+      options.onWait()
+    }
     await new Promise((resolve) => setTimeout(resolve, delay))
   }
   try {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 
-import { AuthError, KickError } from '../errors.js'
+import { AuthError, isRedirect, KickError } from '../errors.js'
 import { openBrowser } from './browser.js'
 import { CallbackListener } from './loopback.js'
 import { authorizeUrl, newPkceLogin } from './pkce.js'
@@ -17,6 +17,8 @@ export interface LoginOptions {
   /** progress and warnings, on stderr */
   note: (message: string) => void
   warn: (message: string) => void
+  /** a line about the wait for the browser; only in a terminal */
+  progress?: (message: string) => void
 }
 
 export interface LoginResult {
@@ -49,8 +51,13 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
       pkce,
     })
     options.note(`Open this URL in a browser to log in to Kick${profileNote(session.profile)}:\n\n  ${url}\n`)
-    if (options.openBrowser) await openBrowser(url, options.warn)
-    else {
+    if (options.openBrowser) {
+      await openBrowser(url, options.warn)
+      options.progress?.(
+        `waiting for the browser to come back to ${settings.redirectUri} ` +
+          `(up to ${formatWait(options.timeoutMs)}; Ctrl-C to stop)…`,
+      )
+    } else {
       options.note(
         `Waiting for the callback on ${settings.redirectUri}, or paste the URL the browser was sent to:`,
       )
@@ -87,6 +94,7 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
     })
     tokens = userTokensFromGrant(grant, { scopes: [...options.scopes], client_id: options.clientId })
   } catch (error) {
+    if (isRedirect(error)) throw error
     throw new AuthError(
       `Kick did not exchange the login code for tokens (${(error as Error).message}): check the client secret ` +
         '(`kick config set client-secret`) and run `kick login` again',
@@ -123,6 +131,12 @@ function readPastedUrls(listener: CallbackListener, warn: (message: string) => v
     lines.close()
     process.stdin.destroy()
   }
+}
+
+/** `5 min`, `90 s` */
+function formatWait(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  return seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`
 }
 
 function profileNote(profile: string): string {

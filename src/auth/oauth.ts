@@ -11,7 +11,7 @@ export class OAuthClient {
   /** The client is loaded here, on the first OAuth call, never at start-up. */
   static async create(
     settings: Pick<Settings, 'apiUrl' | 'authUrl'>,
-    options: { trace?: (line: string) => void; userAgent?: string } = {},
+    options: { trace?: (line: string) => void; progress?: (line: string) => void; userAgent?: string } = {},
   ) {
     const { KickClient } = await import('../kick/client.js')
     const tokens = {

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { configDir } from '../config/paths.js'
+import { KickError } from '../errors.js'
 import { Keychain, KeychainUnavailable } from './keychain.js'
 
 /** What is kept per profile: the user token pair, the cached app token, the app's client secret. */
@@ -45,19 +46,41 @@ export class SecretStore {
   }
 
   async get(profile: string, item: SecretItem): Promise<StoredSecret | undefined> {
+    return (await this.candidates(profile, item))[0]
+  }
+
+  /**
+   * Every copy of the secret: the keychain's first, then the fallback file's. Both exist after a keychain
+   * outage: what was stored in the file meanwhile may be newer than what the keychain still holds, so a
+   * caller that can tell which is newer (the token pair, by issue time) picks; others take the first.
+   * A keychain that did not answer, with no file to fall back on, is an error saying so, not "nothing stored"
+   * (which would read as "not logged in"), except for the app token, a cache that is simply fetched again.
+   */
+  async candidates(profile: string, item: SecretItem): Promise<StoredSecret[]> {
+    const found: StoredSecret[] = []
+    let silent: KeychainUnavailable | undefined
     try {
       const value = await this.keychain.get(SecretStore.account(profile, item))
-      if (value !== null) return { value, storage: 'keychain' }
+      if (value !== null) found.push({ value, storage: 'keychain' })
     } catch (error) {
       if (!(error instanceof KeychainUnavailable)) throw error
-      // Only a keychain that made the user wait is worth a warning on every read.
-      if (error.timedOut)
-        this.warnOnce(`${error.message}; using the file store in ${join(configDir(), 'credentials')}`)
+      if (error.timedOut) silent = error
     }
     // Also consulted when the keychain answers: what was stored while it was unavailable is still there.
     const file = SecretStore.fallbackFile(profile, item)
     const value = await readIfExists(file)
-    return value === undefined ? undefined : { value, storage: 'file', file }
+    if (value !== undefined) found.push({ value, storage: 'file', file })
+    if (silent) {
+      if (found.length === 0 && item !== 'app-token') {
+        throw new KickError(
+          `${silent.message}, so ${DESCRIBE[item]} of profile ${profile} could not be read: ` +
+            `unlock or restart it (e.g. gnome-keyring) and try again${item === 'tokens' ? ', or set KICK_ACCESS_TOKEN' : ', or set KICK_CLIENT_SECRET'}`,
+        )
+      }
+      // Only a keychain that made the user wait is worth a warning on every read.
+      this.warnOnce(`${silent.message}; using the file store in ${join(configDir(), 'credentials')}`)
+    }
+    return found
   }
 
   async set(profile: string, item: SecretItem, value: string): Promise<StoredSecret> {

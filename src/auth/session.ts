@@ -2,16 +2,17 @@ import { join } from 'node:path'
 
 import type { Settings } from '../config/config.js'
 import { configDir } from '../config/paths.js'
-import { AuthError, KickError } from '../errors.js'
+import { AuthError, isRedirect, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
 import type { OAuthClient } from './oauth.js'
 import type { SecretStore, StoredSecret } from './secret-store.js'
 import { fixedTokenProvider } from './token-provider.js'
-import type { AccessToken, TokenProvider } from '../kick/token-provider.js'
+import { type AccessToken, loginCommand, type TokenProvider } from '../kick/token-provider.js'
 import {
   type AppTokenCache,
   expiresInMs,
   expiresWithin,
+  newerPair,
   parseAppToken,
   parseUserTokens,
   REFRESH_WINDOW_MS,
@@ -25,6 +26,8 @@ export interface SessionOptions {
   trace?: (line: string) => void
   /** the User-Agent of the OAuth calls */
   userAgent?: string
+  /** a line about a wait (another process refreshing, a slow or rate-limiting server); only in a terminal */
+  progress?: (line: string) => void
   /** `kick api --app`: always an app token, even when logged in or KICK_ACCESS_TOKEN is set */
   prefer?: 'app'
 }
@@ -56,6 +59,7 @@ export async function createTokenProvider(
 
 /** The stored user login of a profile, and where it is kept. */
 export interface StoredLogin {
+  profile: string
   tokens: UserTokens
   storage: StoredSecret['storage']
   file?: string
@@ -108,10 +112,33 @@ export class Session {
     return toAccessToken(await this.refresh({ stale: token.value }))
   }
 
+  /**
+   * The stored pair. After a keychain outage both the keychain and the fallback file may hold one: the
+   * newer wins, so a login made during the outage is not undone by the keychain's older pair.
+   */
   async login(): Promise<StoredLogin | undefined> {
-    const stored = await (await this.store()).get(this.profile, 'tokens')
-    const tokens = parseUserTokens(stored?.value)
-    return tokens && stored ? { tokens, storage: stored.storage, file: stored.file } : undefined
+    const copies = await (await this.store()).candidates(this.profile, 'tokens')
+    let best: StoredLogin | undefined
+    const corrupt: StoredSecret[] = []
+    for (const copy of copies) {
+      const tokens = parseUserTokens(copy.value)
+      if (!tokens) {
+        corrupt.push(copy)
+        continue
+      }
+      if (!best || newerPair(best.tokens, tokens) === tokens)
+        best = { profile: this.profile, tokens, storage: copy.storage, file: copy.file }
+    }
+    const bad = corrupt[0]
+    if (bad) {
+      const where = bad.storage === 'file' ? bad.file! : `the system keychain (entry ${this.profile}:tokens)`
+      if (!best)
+        throw new AuthError(
+          `the stored login of profile ${this.profile} in ${where} is corrupt: run \`${this.loginCommand()}\` to replace it`,
+        )
+      this.options.warn(`ignoring a corrupt copy of the login in ${where}`)
+    }
+    return best
   }
 
   /** Starts reading the stored login now; the first userToken() takes this read instead of its own. */
@@ -137,41 +164,53 @@ export class Session {
    */
   async refresh(options: { stale?: string; force?: boolean } = {}): Promise<StoredLogin> {
     const { withLock } = await import('./lock.js')
-    return withLock(join(configDir(), 'locks', `${this.profile}.tokens.lock`), async () => {
-      const current = await this.login()
-      if (!current) throw notLoggedIn(this.profile)
-      const refreshedElsewhere =
-        !options.force &&
-        current.tokens.access_token !== options.stale &&
-        !expiresWithin(current.tokens.expires_at, 5_000)
-      if (refreshedElsewhere) return current
-      if (!current.tokens.refresh_token)
-        throw new AuthError(`the token expired and there is no refresh token: run \`${this.loginCommand()}\``)
-      const clientId = current.tokens.client_id ?? this.settings.clientId
-      const clientSecret = await this.clientSecret()
-      if (!clientId || !clientSecret)
-        throw new AuthError(
-          `cannot refresh the token without the app's client ${clientId ? 'secret' : 'id'}: run \`${this.loginCommand()}\``,
-        )
-      let tokens: UserTokens
-      try {
-        const grant = await (
-          await this.oauth()
-        ).refresh({ clientId, clientSecret, refreshToken: current.tokens.refresh_token })
-        tokens = userTokensFromGrant(grant, { ...current.tokens, client_id: clientId })
-      } catch (error) {
-        throw new AuthError(
-          `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
-          (error as KickError).detail,
-        )
-      }
-      return this.saveLogin(tokens)
-    })
+    const lock = join(configDir(), 'locks', `${this.profile}.tokens.lock`)
+    const onWait = this.options.progress
+      ? () =>
+          this.options.progress!(`waiting for another kick process to finish refreshing the token (${lock})…`)
+      : undefined
+    return withLock(
+      lock,
+      async () => {
+        const current = await this.login()
+        if (!current) throw notLoggedIn(this.profile)
+        const refreshedElsewhere =
+          !options.force &&
+          current.tokens.access_token !== options.stale &&
+          !expiresWithin(current.tokens.expires_at, 5_000)
+        if (refreshedElsewhere) return current
+        if (!current.tokens.refresh_token)
+          throw new AuthError(
+            `the token expired and there is no refresh token: run \`${this.loginCommand()}\``,
+          )
+        const clientId = current.tokens.client_id ?? this.settings.clientId
+        const clientSecret = await this.clientSecret()
+        if (!clientId || !clientSecret)
+          throw new AuthError(
+            `cannot refresh the token without the app's client ${clientId ? 'secret' : 'id'}: run \`${this.loginCommand()}\``,
+          )
+        let tokens: UserTokens
+        try {
+          const grant = await (
+            await this.oauth()
+          ).refresh({ clientId, clientSecret, refreshToken: current.tokens.refresh_token })
+          tokens = userTokensFromGrant(grant, { ...current.tokens, client_id: clientId })
+        } catch (error) {
+          if (isRedirect(error)) throw error
+          throw new AuthError(
+            `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
+            (error as KickError).detail,
+          )
+        }
+        return this.saveLogin(tokens)
+      },
+      { onWait },
+    )
   }
 
   async saveLogin(tokens: UserTokens): Promise<StoredLogin> {
     const stored = await (await this.store()).set(this.profile, 'tokens', JSON.stringify(tokens))
-    return { tokens, storage: stored.storage, file: stored.file }
+    return { profile: this.profile, tokens, storage: stored.storage, file: stored.file }
   }
 
   async deleteLogin(): Promise<boolean> {
@@ -221,6 +260,7 @@ export class Session {
         client_id: clientId,
       }
     } catch (error) {
+      if (isRedirect(error)) throw error
       throw new AuthError(
         `getting an app token failed (${(error as Error).message}): check the client id and secret ` +
           `(\`kick config list${this.profileFlag()}\`)`,
@@ -252,16 +292,13 @@ export function toAccessToken(login: StoredLogin): AccessToken {
     scopes: login.tokens.scopes,
     source: login.storage,
     expiresAt: login.tokens.expires_at,
+    profile: login.profile,
   }
 }
 
 /** ` --profile NAME` for commands a message suggests; nothing for the default profile. */
 export function profileFlag(profile: string): string {
   return profile === 'default' ? '' : ` --profile ${profile}`
-}
-
-export function loginCommand(profile: string, scope?: string): string {
-  return `kick login${profileFlag(profile)}${scope ? ` --scopes ${scope}` : ''}`
 }
 
 /**
@@ -271,5 +308,7 @@ export function loginCommand(profile: string, scope?: string): string {
 export function notLoggedIn(profile: string, options: { scope?: string; orEnv?: boolean } = {}): AuthError {
   const which = profile === 'default' ? '' : ` (profile ${profile})`
   const orEnv = options.orEnv ? ' or set KICK_ACCESS_TOKEN' : ''
-  return new AuthError(`not logged in${which}: run \`${loginCommand(profile, options.scope)}\`${orEnv}`)
+  return new AuthError(
+    `not logged in${which}: run \`${loginCommand(profile, options.scope ? [options.scope] : [])}\`${orEnv}`,
+  )
 }

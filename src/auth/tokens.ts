@@ -4,6 +4,8 @@ export interface UserTokens {
   refresh_token?: string
   /** unix ms */
   expires_at: number
+  /** unix ms, when kick got the pair: of two stored copies (keychain and file) the later one wins */
+  issued_at?: number
   scopes: string[]
   /** the app that issued the pair: a refresh must use the same one */
   client_id?: string
@@ -49,6 +51,7 @@ export function userTokensFromGrant(
     access_token: grant.access_token,
     refresh_token: grant.refresh_token || previous.refresh_token,
     expires_at: now + expiresInMs(grant),
+    issued_at: now,
     scopes: scopes ?? previous.scopes ?? [],
     client_id: previous.client_id,
   }
@@ -60,7 +63,7 @@ export function expiresInMs(grant: TokenGrant): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3_600_000
 }
 
-/** Parses a stored pair; anything malformed counts as not logged in rather than crashing every command. */
+/** Parses a stored pair; undefined when it is not one (the caller reports it as corrupt, naming where). */
 export function parseUserTokens(text: string | undefined): UserTokens | undefined {
   if (!text) return undefined
   try {
@@ -70,6 +73,7 @@ export function parseUserTokens(text: string | undefined): UserTokens | undefine
       access_token: value.access_token,
       refresh_token: typeof value.refresh_token === 'string' ? value.refresh_token : undefined,
       expires_at: value.expires_at,
+      issued_at: typeof value.issued_at === 'number' ? value.issued_at : undefined,
       scopes: Array.isArray(value.scopes) ? value.scopes.filter((s) => typeof s === 'string') : [],
       client_id: typeof value.client_id === 'string' ? value.client_id : undefined,
     }
@@ -92,4 +96,14 @@ export function parseAppToken(text: string | undefined): AppTokenCache | undefin
   } catch {
     return undefined
   }
+}
+
+/**
+ * Of two stored pairs, the one kick got later: by issue time (a pair stored before kick recorded it counts as
+ * older than one that has it), then by expiry.
+ */
+export function newerPair(a: UserTokens, b: UserTokens): UserTokens {
+  const issued = (a.issued_at ?? 0) - (b.issued_at ?? 0)
+  if (issued !== 0) return issued > 0 ? a : b
+  return b.expires_at > a.expires_at ? b : a
 }

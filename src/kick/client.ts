@@ -1,9 +1,11 @@
-import type { AccessToken, TokenProvider } from './token-provider.js'
+import { STATUS_CODES } from 'node:http'
+
+import { type AccessToken, loginCommand, type TokenProvider } from './token-provider.js'
 import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
 import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
-import { type Endpoint, type EndpointId, type Host, endpoints, fillPath } from './endpoints.js'
-import { failureReason, headerValue, httpRequest, type HttpResponse } from './http.js'
+import { type Endpoint, type EndpointId, type Host, SCOPES, endpoints, fillPath } from './endpoints.js'
+import { AnswerTooLargeError, failureReason, headerValue, httpRequest, type HttpResponse } from './http.js'
 import { followCursor, type Page } from './pagination.js'
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
@@ -18,6 +20,8 @@ export interface Envelope<T = unknown> {
 
 export interface RawResponse extends HttpResponse {
   url: string
+  /** the token the request carried: what an error's advice depends on (stored or KICK_ACCESS_TOKEN, scopes) */
+  token?: AccessToken
 }
 
 export interface CallOptions {
@@ -52,14 +56,23 @@ export interface ClientOptions {
   tokens: TokenProvider
   /** where `--verbose` traces go (stderr); undefined: no traces */
   trace?: (line: string) => void
-  /** tries per request for 429 and idempotent 5xx (SPEC: at most 3) */
+  /** tries per request for an idempotent 5xx (SPEC: at most 3) */
   tries?: number
+  /**
+   * The first wait after a 429 without Retry-After, doubled on each retry (default 2 s: 2, 4, 8, 16, 32 s).
+   * Tests shorten it with the undocumented KICK_RATE_LIMIT_BASE_MS.
+   */
+  rateLimitBaseMs?: number
+  /** a line for each wait a person would otherwise sit through in silence; set only when stderr is a terminal */
+  progress?: (line: string) => void
   /** what the requests say they come from, like gh's `GitHub CLI 2.x` */
   userAgent?: string
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const TIMEOUT_MS = 30_000
+/** After this long without an answer, a person at a terminal is told the CLI is waiting, not stuck. */
+const SLOW_ANSWER_MS = 1_000
 
 /**
  * The one way to talk to Kick: base URLs, bearer tokens, retries with backoff, one refresh on a 401, the
@@ -117,7 +130,7 @@ export class KickClient {
       endpoint,
       token: options.token,
     })
-    if (response.status >= 400) throw errorForResponse(response, endpoint)
+    if (response.status >= 300) throw errorForResponse(response, endpoint)
     if (response.status === 204 || response.text.trim() === '') return { data: undefined as T }
     try {
       const parsed = JSON.parse(response.text) as unknown
@@ -127,7 +140,7 @@ export class KickClient {
       // OAuth revoke answers a plain "OK"; anything else that is not JSON is Kick's edge talking.
       if (endpoint.host === 'auth') return { data: response.text as T }
       throw new KickError(
-        `Kick answered ${response.status} with a body that is not JSON (${describeBody(response.text)})`,
+        `Kick answered ${response.status} with a body that is not JSON (${describeBody(response.text) ?? 'empty body'})`,
         1,
         response.text,
       )
@@ -144,15 +157,19 @@ export class KickClient {
     let response = await this.exchange(request, token)
     if (response.status === 401 && token?.kind === 'user' && !request.token) {
       const refreshed = await this.options.tokens.afterUnauthorized(token)
-      if (refreshed) response = await this.exchange(request, refreshed)
+      if (refreshed) {
+        token = refreshed
+        response = await this.exchange(request, refreshed)
+      }
     }
-    return response
+    return { ...response, token }
   }
 
   /**
-   * One request, tried again on a 429 (any method: Kick did not process it) or a 5xx on an idempotent
-   * method (a POST or PATCH may have been processed), at most `tries` times, waiting as Retry-After says
-   * (up to a minute) or backing off 0.3 s, 0.6 s, 1.2 s… Network errors fail at once.
+   * One request, tried again on a 429 (any method: Kick did not process it) up to 5 times, or a 5xx on an
+   * idempotent method (a POST or PATCH may have been processed) up to `tries` times in all, waiting as
+   * Retry-After says (up to a minute) or backing off (see {@link retryDelay}). Network errors fail at once.
+   * A redirect is never followed: it comes back as the answer, which the caller treats as an error.
    */
   private async exchange(request: SendOptions, token: AccessToken | undefined): Promise<RawResponse> {
     const url = new URL(this.baseUrl(request.host) + request.path)
@@ -177,20 +194,31 @@ export class KickClient {
       headers['content-type'] ??= 'application/json'
     }
 
-    const tries = this.options.tries ?? 3
+    const policy: RetryPolicy = {
+      tries: this.options.tries ?? 3,
+      rateLimitBaseMs: this.options.rateLimitBaseMs ?? rateLimitBaseFromEnv(),
+    }
+    const progress = this.options.progress
     for (let attempt = 1; ; attempt++) {
       this.traceRequest(method, url, headers, request)
       const started = Date.now()
+      const slow = progress
+        ? setTimeout(() => progress(`waiting for ${url.host} to answer…`), SLOW_ANSWER_MS)
+        : undefined
       let response: HttpResponse
       try {
         response = await httpRequest(url, { method, headers, body, timeoutMs: TIMEOUT_MS })
       } catch (error) {
         throw networkError(error, url)
+      } finally {
+        clearTimeout(slow)
       }
       this.trace(`< ${response.status} ${response.statusText} (${Date.now() - started} ms)`)
-      const delay = attempt < tries ? retryDelay(response, method, attempt) : undefined
+      const delay = retryDelay(response, method, attempt, policy)
       if (delay === undefined) return { ...response, url: url.href }
       this.trace(`! retry ${attempt} after ${response.status} ${response.statusText}`)
+      if (response.status === 429)
+        progress?.(`rate limited by Kick: retrying in ${seconds(delay)} (${attempt}/${RATE_LIMIT_RETRIES})`)
       await new Promise((resolve) => setTimeout(resolve, delay))
     }
   }
@@ -233,7 +261,7 @@ export function checkScope(token: AccessToken, endpoint: Endpoint): void {
   if (endpoint.scopes.some((scope) => token.scopes!.includes(scope))) return
   const scope = endpoint.scopes[0]!
   throw new AuthError(
-    `this needs the ${scope} scope, which your token lacks: run \`kick login --scopes ${scope}\``,
+    `this needs the ${scope} scope, which your token lacks: run \`${loginCommand(token.profile, [...token.scopes, scope])}\``,
   )
 }
 
@@ -273,58 +301,130 @@ function pageOf<T>(endpoint: Endpoint, envelope: Envelope<unknown>): Page<T> {
   return { items, cursor: envelope.pagination?.next_cursor ?? undefined }
 }
 
-/** The API's own words for a failure: `message`, or the OAuth server's `error`/`error_description`. */
-export function apiMessage(text: string): string {
+/** The longest piece of a server's own words an error line quotes. */
+const MAX_DETAIL_CHARS = 300
+
+/**
+ * What the server said about a failure, for the error line: Kick's `message` and a `data` string (where a
+ * 400 keeps its detail), the OAuth server's `error` and `error_description`, each once, leaving out what
+ * only repeats the status text (`"Bad request"` on a 400). Undefined when the body says nothing more.
+ */
+export function apiMessage(text: string, statusText = ''): string | undefined {
+  let body: unknown
   try {
-    const body = JSON.parse(text) as Record<string, unknown>
-    const parts = [body.message, body.error, body.error_description].filter(
-      (part): part is string => typeof part === 'string' && part !== '',
-    )
-    if (parts.length) return [...new Set(parts)].join(': ')
+    body = JSON.parse(text)
   } catch {
-    // not JSON: fall through to the text itself
+    return describeBody(text)
   }
-  return describeBody(text)
+  if (typeof body !== 'object' || body === null) return describeBody(text)
+  const record = body as Record<string, unknown>
+  const status = statusText.trim().toLowerCase()
+  const seen = new Set<string>()
+  const parts: string[] = []
+  for (const value of [record.message, record.data, record.error, record.error_description]) {
+    if (typeof value !== 'string') continue
+    let part = value.replace(/\s+/g, ' ').trim()
+    // Kick's message sometimes starts with the status text ("Not Found: reward"): say it once.
+    if (status && part.toLowerCase().startsWith(status))
+      part = part.slice(status.length).replace(/^[\s:.-]+/, '')
+    const key = part.toLowerCase().replace(/[.!]+$/, '')
+    if (!part || key === status || seen.has(key)) continue
+    seen.add(key)
+    parts.push(part.length > MAX_DETAIL_CHARS ? `${part.slice(0, MAX_DETAIL_CHARS)}…` : part)
+  }
+  return parts.length ? parts.join(': ') : undefined
 }
 
-function describeBody(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  if (!flat) return 'empty body'
+function describeBody(text: string): string | undefined {
+  const flat = text.slice(0, 1000).replace(/\s+/g, ' ').trim()
+  if (!flat) return undefined
   if (/^<!doctype html|^<html/i.test(flat)) return 'an HTML page, likely a Cloudflare challenge'
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+  return flat.length > 200 || text.length > 1000 ? `${flat.slice(0, 200)}…` : flat
 }
 
-/** Maps a failed answer to the error the user sees, with what to do next. */
+/** `400 Bad Request`: the code and its reason (the standard one when the server sent none). */
+function statusLine(response: Pick<HttpResponse, 'status' | 'statusText'>): string {
+  const reason = response.statusText || STATUS_CODES[response.status] || ''
+  return reason ? `${response.status} ${reason}` : String(response.status)
+}
+
+/** Maps a failed answer (3xx and up) to the error the user sees, with what to do next. */
 export function errorForResponse(response: RawResponse, endpoint?: Endpoint): KickError {
-  const message = apiMessage(response.text)
-  const status = `${response.status}${message ? `: ${message}` : ''}`
+  const status = statusLine(response)
+  const detail = apiMessage(response.text, response.statusText || STATUS_CODES[response.status])
+  const said = detail ? `${status}: ${detail}` : status
+  const token = response.token
+  const fromEnv = token?.source === 'env'
+  if (response.status >= 300 && response.status < 400) {
+    const location = headerValue(response, 'location')
+    const to = location ? ` to ${redactUrl(location.slice(0, MAX_DETAIL_CHARS))}` : ''
+    return new ApiError(
+      `Kick answered ${status}${to} (redirect not followed)`,
+      response.status,
+      response.text,
+    )
+  }
   if (response.status === 401) {
-    return new AuthError(`Kick rejected the token (${status}): run \`kick login\``, response.text)
+    if (fromEnv)
+      return new AuthError(
+        `Kick rejected the token in KICK_ACCESS_TOKEN (${said}): set a valid one, or unset it to use the stored login`,
+        response.text,
+      )
+    if (token?.kind === 'app')
+      return new AuthError(
+        `Kick rejected the app token (${said}): check the client id and secret (\`kick config list\`)`,
+        response.text,
+      )
+    return new AuthError(
+      `Kick rejected the token (${said}): run \`${loginCommand(token?.profile, token?.scopes)}\``,
+      response.text,
+    )
   }
   if (response.status === 403) {
     if (/blocked by security policy/i.test(response.text) || /<html/i.test(response.text)) {
       return new ApiError(
-        `Kick's edge firewall blocked the request (${status}): try again in a moment`,
+        `Kick's edge firewall blocked the request (${said}): try again in a moment`,
         403,
         response.text,
       )
     }
-    const scope = endpoint?.scopes[0]
-    const next = scope ? `run \`kick login --scopes ${scope}\`` : 'check the token and app permissions'
-    return new ApiError(`Kick refused the request (${status}): ${next}`, 403, response.text, 4)
+    const missing = missingScope(response.text, token, endpoint)
+    if (!missing) {
+      // A refusal that is not about scopes (e.g. a reward another app created): Kick's words, no login advice.
+      return new ApiError(`Kick refused the request (${said})`, 403, response.text)
+    }
+    const next = fromEnv
+      ? `the token in KICK_ACCESS_TOKEN lacks the ${missing} scope: use one that has it`
+      : `run \`${loginCommand(token?.profile, [...(token?.scopes ?? []), missing])}\``
+    return new ApiError(`Kick refused the request (${said}): ${next}`, 403, response.text, 4)
   }
   if (response.status === 429) {
     return new ApiError(
-      `Kick is rate limiting this app (${status}); gave up after retrying`,
+      `Kick is rate limiting this app (${said}) and still was after every retry: wait a minute and try again`,
       429,
       response.text,
     )
   }
-  // Kick's message often repeats the status text ("Not Found: reward"): say it once.
-  const answered = message.startsWith(response.statusText)
-    ? `Kick answered ${response.status} ${message}`
-    : `Kick answered ${response.status} ${response.statusText}: ${message}`
-  return new ApiError(`${answered}${notFoundHint(response.status, endpoint)}`, response.status, response.text)
+  return new ApiError(
+    `Kick answered ${said}${notFoundHint(response.status, endpoint)}`,
+    response.status,
+    response.text,
+  )
+}
+
+/**
+ * The scope a 403 is about, when that is known: one Kick's answer names, or the endpoint's scope when the
+ * token's scopes are known and lack it. Undefined when the refusal is about something else.
+ */
+function missingScope(
+  text: string,
+  token: AccessToken | undefined,
+  endpoint: Endpoint | undefined,
+): string | undefined {
+  const named = SCOPES.filter((scope) => text.includes(scope)).sort((a, b) => b.length - a.length)[0]
+  if (named) return named
+  if (!endpoint?.scopes.length || token?.kind !== 'user' || !token.scopes) return undefined
+  return endpoint.scopes.some((scope) => token.scopes!.includes(scope)) ? undefined : endpoint.scopes[0]
 }
 
 /** After a 404 on an endpoint that takes an id: where to find the right one. */
@@ -338,11 +438,33 @@ function notFoundHint(status: number, endpoint: Endpoint | undefined): string {
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
 const MAX_RETRY_AFTER_MS = 60_000
 const MAX_BACKOFF_MS = 8_000
+/**
+ * Retries after a 429. Kick's limits are per minute and it sends no Retry-After, so the waits (2, 4, 8, 16,
+ * 32 s: 62 s in all) outlast a one-minute window before the CLI gives up.
+ */
+export const RATE_LIMIT_RETRIES = 5
+const RATE_LIMIT_BASE_MS = 2_000
 
-/** How long to wait before trying again, or undefined when this answer is final. */
-export function retryDelay(response: HttpResponse, method: string, attempt: number): number | undefined {
+export interface RetryPolicy {
+  /** tries in all for an idempotent 5xx */
+  tries: number
+  /** the first wait after a 429 without Retry-After, doubled each time */
+  rateLimitBaseMs: number
+}
+
+const DEFAULT_POLICY: RetryPolicy = { tries: 3, rateLimitBaseMs: RATE_LIMIT_BASE_MS }
+
+/** How long to wait before try `attempt + 1`, or undefined when this answer is final. */
+export function retryDelay(
+  response: HttpResponse,
+  method: string,
+  attempt: number,
+  policy: RetryPolicy = DEFAULT_POLICY,
+): number | undefined {
   if (!RETRY_STATUSES.has(response.status)) return undefined
-  if (response.status !== 429 && !IDEMPOTENT.has(method)) return undefined
+  if (response.status === 429) {
+    if (attempt > RATE_LIMIT_RETRIES) return undefined
+  } else if (!IDEMPOTENT.has(method) || attempt >= policy.tries) return undefined
   const retryAfter = headerValue(response, 'retry-after')
   if (retryAfter !== undefined && (response.status === 429 || response.status === 503)) {
     // seconds, or an HTTP date
@@ -350,10 +472,26 @@ export function retryDelay(response: HttpResponse, method: string, attempt: numb
     const wait = Number.isNaN(seconds) ? Date.parse(retryAfter) - Date.now() : seconds * 1000
     if (!Number.isNaN(wait)) return Math.min(Math.max(wait, 0), MAX_RETRY_AFTER_MS)
   }
+  if (response.status === 429) return policy.rateLimitBaseMs * 2 ** (attempt - 1)
   return Math.min(300 * 2 ** (attempt - 1), MAX_BACKOFF_MS)
 }
 
+/** KICK_RATE_LIMIT_BASE_MS (undocumented, for tests that cannot wait a minute), else 2 s. */
+function rateLimitBaseFromEnv(): number {
+  const value = Number(process.env.KICK_RATE_LIMIT_BASE_MS)
+  return Number.isFinite(value) && value >= 0 && process.env.KICK_RATE_LIMIT_BASE_MS
+    ? value
+    : RATE_LIMIT_BASE_MS
+}
+
+/** `8 s`, `0.5 s` */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`
+}
+
 function networkError(error: unknown, url: URL): KickError {
+  if (error instanceof AnswerTooLargeError)
+    return new KickError(`${url.origin} sent an answer larger than ${error.limit}: refused`)
   return new KickError(`could not reach ${url.origin}: ${failureReason(error)}`)
 }
 

@@ -198,7 +198,8 @@ const table = {
   },
   categoriesGet: {
     method: 'GET', host: 'api', path: '/public/v1/categories/{category_id}', token: 'any', scopes: [],
-    body: 'none', success: 200, pagination: 'none', command: 'categories get', summary: 'One category',
+    body: 'none', success: 200, pagination: 'none', deprecated: '2026-01-15', command: 'categories get',
+    summary: 'One category (v1, deprecated)',
   },
   publicKey: {
     method: 'GET', host: 'api', path: '/public/v1/public-key', token: 'none', scopes: [], body: 'none',

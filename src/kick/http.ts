@@ -19,7 +19,15 @@ export interface HttpRequest {
   timeoutMs: number
   /** aborts the exchange; it fails with the signal's reason */
   signal?: AbortSignal
+  /** the most the answer's body may be, after decompression (default {@link MAX_ANSWER_BYTES}) */
+  maxBytes?: number
 }
+
+/**
+ * What any answer may weigh, after decompression. Kick's largest real answers (a 1000-item page) are well
+ * under 1 MiB; a larger one is a broken or hostile server, and a small gzip can inflate to gigabytes.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024
 
 export interface HttpResponse {
   status: number
@@ -27,6 +35,23 @@ export interface HttpResponse {
   /** names lower-cased, in the order the server sent them; repeated names stay repeated */
   headers: [name: string, value: string][]
   text: string
+}
+
+/** The answer's body (decompressed) was larger than the request allowed: reading stopped there. */
+export class AnswerTooLargeError extends Error {
+  override name = 'AnswerTooLargeError'
+  readonly limit: string
+  constructor(readonly maxBytes: number) {
+    super(`the answer is larger than ${formatBytes(maxBytes)}`)
+    this.limit = formatBytes(maxBytes)
+  }
+}
+
+/** `32 MiB`, `512 KiB`, `100 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes} bytes`
 }
 
 /** The exchange took longer than its timeout. */
@@ -91,7 +116,7 @@ function exchange(
     outgoing.on('error', fail)
     outgoing.on('response', (incoming) => {
       answered = true
-      readBody(incoming).then((text) => {
+      readBody(incoming, request.maxBytes ?? MAX_ANSWER_BYTES).then((text) => {
         clearTimeout(timer)
         request.signal?.removeEventListener('abort', abort)
         resolve({
@@ -117,24 +142,81 @@ export function headerValue(response: HttpResponse, name: string): string | unde
   return response.headers.find(([key]) => key === name)?.[1]
 }
 
-/** The body as text; a compressed one (sent although we never ask for it) is decompressed. */
-async function readBody(incoming: IncomingMessage): Promise<string> {
-  // events rather than `for await`: the stream's async iterator costs a first-use compile on every start
-  const body = await new Promise<Buffer>((resolve, reject) => {
+/**
+ * The body as text; a compressed one (sent although we never ask for it) is decompressed as it arrives.
+ * Reading stops, and the connection is dropped, as soon as the body (raw, or decompressed) passes
+ * `maxBytes`: a gzip bomb costs at most that much memory, never what it inflates to.
+ */
+function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
+    const declared = Number(incoming.headers['content-length'])
+    let decoder: import('node:stream').Transform | undefined
+    try {
+      decoder = decoderFor(encoding)
+    } catch (error) {
+      incoming.destroy()
+      reject(error as Error)
+      return
+    }
     const chunks: Buffer[] = []
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
-    incoming.on('end', () => resolve(Buffer.concat(chunks)))
-    incoming.on('error', reject)
+    let size = 0
+    let settled = false
+    const fail = (error: Error): void => {
+      if (settled) return
+      settled = true
+      chunks.length = 0
+      decoder?.destroy()
+      incoming.destroy()
+      reject(error)
+    }
+    if (declared > maxBytes) return fail(new AnswerTooLargeError(maxBytes))
+    // events rather than `for await`: the stream's async iterator costs a first-use compile on every start
+    const collect = (chunk: Buffer): void => {
+      if (settled) return
+      size += chunk.length
+      if (size > maxBytes) return fail(new AnswerTooLargeError(maxBytes))
+      chunks.push(chunk)
+    }
+    const finish = (): void => {
+      if (settled) return
+      settled = true
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    let received = 0
+    incoming.on('error', fail)
     incoming.on('close', () => {
-      if (!incoming.complete) reject(new Error('the connection closed before the whole answer came'))
+      if (!incoming.complete) fail(new Error('the connection closed before the whole answer came'))
+    })
+    if (!decoder) {
+      incoming.on('data', collect)
+      incoming.on('end', finish)
+      return
+    }
+    // The compressed bytes count too: a compressed body is never bigger than what it inflates to, except
+    // for a hostile one that never ends.
+    incoming.on('data', (chunk: Buffer) => {
+      received += chunk.length
+      if (received > maxBytes) fail(new AnswerTooLargeError(maxBytes))
+    })
+    incoming.pipe(decoder)
+    decoder.on('data', collect)
+    decoder.on('end', finish)
+    decoder.on('error', (error) => {
+      // an empty body (a HEAD, a 204) is empty whatever its Content-Encoding says
+      if (received === 0) finish()
+      else fail(new Error(`the ${encoding} answer is corrupt (${error.message})`))
     })
   })
-  const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
-  if (encoding === 'identity' || body.length === 0) return body.toString('utf8')
+}
+
+/** A streaming decompressor for a Content-Encoding, or undefined for none. */
+function decoderFor(encoding: string): import('node:stream').Transform | undefined {
+  if (encoding === 'identity' || encoding === '') return undefined
   const zlib = lazy<typeof import('node:zlib')>('node:zlib')
-  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(body).toString('utf8')
-  if (encoding === 'deflate') return zlib.inflateSync(body).toString('utf8')
-  if (encoding === 'br') return zlib.brotliDecompressSync(body).toString('utf8')
+  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip()
+  if (encoding === 'deflate') return zlib.createInflate()
+  if (encoding === 'br') return zlib.createBrotliDecompress()
   throw new Error(`the answer is encoded as ${encoding}, which kick cannot read`)
 }
 

@@ -10,6 +10,8 @@ export interface AccessToken {
   source: 'env' | 'keychain' | 'file' | 'client-credentials'
   /** unix ms */
   expiresAt?: number
+  /** the profile a stored token belongs to, for the `kick login` an error advises */
+  profile?: string
 }
 
 /**
@@ -24,4 +26,15 @@ export interface TokenProvider {
   tokenFor(endpoint: Endpoint): Promise<AccessToken>
   /** After a 401 on `token`: refresh once and return the new token, or undefined when that is not possible. */
   afterUnauthorized(token: AccessToken): Promise<AccessToken | undefined>
+}
+
+/**
+ * The `kick login` that fixes a missing login or scope: the profile's flag, and the scopes the token already
+ * has plus the missing ones (`--scopes` replaces a login's scopes, so advising only the missing one would
+ * take the others away).
+ */
+export function loginCommand(profile: string | undefined, scopes: readonly string[] = []): string {
+  const flag = profile && profile !== 'default' ? ` --profile ${profile}` : ''
+  const wanted = [...new Set(scopes)]
+  return `kick login${flag}${wanted.length ? ` --scopes ${wanted.join(',')}` : ''}`
 }

@@ -183,8 +183,10 @@ export async function fetchKickKey(apiUrl: string): Promise<{ pem: string; key: 
     throw new Error(`could not fetch the webhook public key from ${url} (${failureReason(error)})`)
   }
   const { text } = response
-  if (response.status < 200 || response.status > 299)
-    throw new Error(`${url} answered ${response.status} for the webhook public key`)
+  if (response.status < 200 || response.status > 299) {
+    const redirect = response.status >= 300 && response.status < 400 ? ' (redirect not followed)' : ''
+    throw new Error(`${url} answered ${response.status} for the webhook public key${redirect}`)
+  }
   let pem: unknown
   try {
     pem = (JSON.parse(text) as { data?: { public_key?: unknown } }).data?.public_key

@@ -40,6 +40,9 @@ if (mode === 'deny') {
 }
 `
 
+/** A D-Bus address where nothing listens: a machine without a keychain (secrets go to the 0600 file). */
+export const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+
 /** One test's world: its own home (config dir, fallback files), profile name and redirect port. */
 export class AuthWorld {
   readonly home = isolatedHome()

@@ -111,8 +111,11 @@ describe('stored tokens', () => {
       expect(bus.connections()).toBe(0)
       // the same command without it does go to the keychain (so the count above can tell)
       const stored = await world.kick(['rewards', 'list'], { DBUS_SESSION_BUS_ADDRESS: bus.address })
-      expect(stored.code).toBe(4)
-      expect(stored.stderr).toContain('Warning: the system keychain did not answer within 2.5 s')
+      // a keychain that never answers is said to be so, not taken for "not logged in"
+      expect(stored.code).toBe(1)
+      expect(stored.stderr).toContain(
+        'Error: the system keychain did not answer within 2.5 s, so the login tokens',
+      )
       expect(bus.connections()).toBeGreaterThan(0)
     } finally {
       await bus.close()
@@ -222,6 +225,20 @@ describe('stored tokens', () => {
 
     const other = await world.kick(['auth', 'status'], { KICK_PROFILE: `${world.profile}b` })
     expect(other.code).toBe(4)
+  })
+
+  it('kick auth status exits 4 for a token expired with no usable refresh', async () => {
+    await login()
+    rewritePair(world, keyring, (pair) => {
+      pair.expires_at = Date.now() - 1_000
+      delete pair.refresh_token
+    })
+    const status = await world.kick(['auth', 'status'])
+    expect(status.code).toBe(4)
+    expect(status.stdout).toBe('')
+    expect(status.stderr).toBe(
+      `Error: the token expired and there is no refresh token: run \`kick login --profile ${world.profile}\`\n`,
+    )
   })
 
   it('kick auth token prints only the token, refreshed first when it expires within 60 s', async () => {

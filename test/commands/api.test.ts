@@ -171,7 +171,9 @@ describe('kick api', () => {
     const result = await kick(['api', 'users'])
     expect(result.code).toBe(4)
     expect(JSON.parse(result.stdout)).toEqual({ data: null, message: 'Unauthorized' })
-    expect(result.stderr).toBe('Error: Kick rejected the token (401: Unauthorized): run `kick login`\n')
+    expect(result.stderr).toBe(
+      'Error: Kick rejected the token in KICK_ACCESS_TOKEN (401 Unauthorized): set a valid one, or unset it to use the stored login\n',
+    )
   })
 
   it('--paginate follows pagination.next_cursor and prints one array of the items', async () => {

@@ -186,6 +186,14 @@ describe('kick config', () => {
     expect(result.stderr).toContain(
       `: stored the client secret in ${file} (mode 0600) instead of the keychain`,
     )
+    // typed on the command line: said to be in the shell history and `ps`, with the ways that are not
+    expect(result.stderr).toContain(
+      'Warning: the client secret typed on the command line is now in your shell history and visible to ' +
+        'other users in `ps`: next time leave it out to be asked (hidden), or pass - to read it from stdin\n',
+    )
+    const piped = await kick(['config', 'set', 'client-secret', '-'], env, 's3cret\n')
+    expect(piped.code).toBe(0)
+    expect(piped.stderr).not.toContain('shell history')
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toBe('s3cret')
     expect(JSON.parse((await kick(['config', 'get', 'client-secret'], env)).stdout).source).toBe(

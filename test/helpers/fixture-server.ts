@@ -15,8 +15,10 @@ export interface RecordedRequest {
 export interface StubResponse {
   status?: number
   json?: unknown
-  body?: string
+  body?: string | Buffer
   headers?: Record<string, string>
+  /** answer only after this long (a slow server) */
+  delayMs?: number
 }
 
 type Responder = StubResponse | ((request: RecordedRequest) => StubResponse)
@@ -58,11 +60,15 @@ export class FixtureServer {
         if (type.includes('x-www-form-urlencoded')) recorded.form = new URLSearchParams(body)
         fixture.requests.push(recorded)
         const answer = fixture.answer(recorded)
-        res.writeHead(answer.status ?? 200, {
-          ...(answer.json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...answer.headers,
-        })
-        res.end(answer.json !== undefined ? JSON.stringify(answer.json) : (answer.body ?? ''))
+        const send = (): void => {
+          res.writeHead(answer.status ?? 200, {
+            ...(answer.json !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...answer.headers,
+          })
+          res.end(answer.json !== undefined ? JSON.stringify(answer.json) : (answer.body ?? ''))
+        }
+        if (answer.delayMs) setTimeout(send, answer.delayMs)
+        else send()
       })
     })
     return fixture

@@ -15,13 +15,28 @@ import {
 import { endpoints } from '../../src/kick/endpoints.js'
 import { FixtureServer, ok } from '../helpers/fixture-server.js'
 
-const response = (status: number, text: string, statusText = ''): RawResponse => ({
+const response = (
+  status: number,
+  text: string,
+  statusText = '',
+  extra: Partial<RawResponse> = {},
+): RawResponse => ({
   status,
   statusText,
   headers: [],
   text,
   url: 'http://kick.test/x',
+  ...extra,
 })
+
+const stored = (scopes: string[], profile = 'default') => ({
+  value: 't',
+  kind: 'user' as const,
+  source: 'keychain' as const,
+  scopes,
+  profile,
+})
+const fromEnv = { value: 't', kind: 'user' as const, source: 'env' as const }
 
 describe('toSearchParams', () => {
   it('repeats array keys, skips undefined, stringifies the rest in order', () => {
@@ -79,16 +94,29 @@ describe('apiMessage', () => {
     ['{"error":"Invalid request"}', 'Invalid request'],
     ['{"error":"invalid_grant","error_description":"code expired"}', 'invalid_grant: code expired'],
     ['{"message":"Bad","error":"Bad"}', 'Bad'],
-    ['{"data":{}}', '{"data":{}}'],
-    ['', 'empty body'],
+    // Kick's observed 400s: the detail is a string in data, the message generic
+    ['{"data":"Channel not found","message":"Bad request"}', 'Bad request: Channel not found'],
+    ['{"data":{}}', undefined],
+    ['{"data":"  ","message":""}', undefined],
+    ['', undefined],
     [
       '<!DOCTYPE html><html><title>Just a moment...</title></html>',
       'an HTML page, likely a Cloudflare challenge',
     ],
     ['plain   text\nanswer', 'plain text answer'],
     ['x'.repeat(250), `${'x'.repeat(200)}…`],
+    [JSON.stringify({ data: 'y'.repeat(5000), message: 'Bad request' }), `Bad request: ${'y'.repeat(300)}…`],
   ])('%j → %j', (text, message) => {
     expect(apiMessage(text)).toBe(message)
+  })
+
+  it('leaves out what only repeats the status text, and the status text a message starts with', () => {
+    expect(apiMessage('{"data":"Channel not found","message":"Bad request"}', 'Bad Request')).toBe(
+      'Channel not found',
+    )
+    expect(apiMessage('{"data":{},"message":"Unauthorized"}', 'Unauthorized')).toBeUndefined()
+    expect(apiMessage('{"data":null,"message":"Not Found: reward"}', 'Not Found')).toBe('reward')
+    expect(apiMessage('{"data":"same","message":"Same."}', 'Bad Request')).toBe('Same.')
   })
 })
 
@@ -107,26 +135,81 @@ describe('errorForResponse', () => {
     ).toBe('Kick answered 404 Not Found: gone')
   })
 
-  it('401 → AuthError (exit 4) naming kick login', () => {
-    const error = errorForResponse(response(401, '{"data":null,"message":"Unauthorized"}'))
-    expect(error).toBeInstanceOf(AuthError)
-    expect(error.exitCode).toBe(4)
-    expect(error.message).toBe('Kick rejected the token (401: Unauthorized): run `kick login`')
+  it.each([
+    [
+      '{"data":"Channel not found","message":"Bad request"}',
+      'Kick answered 400 Bad Request: Channel not found',
+    ],
+    [
+      '{"data":"broadcaster_user_id is required for app tokens","message":"Bad request"}',
+      'Kick answered 400 Bad Request: broadcaster_user_id is required for app tokens',
+    ],
+    ['{"data":{},"message":"Bad request"}', 'Kick answered 400 Bad Request'],
+    [
+      '{"data":"title too long","message":"Validation failed"}',
+      'Kick answered 400 Bad Request: Validation failed: title too long',
+    ],
+  ])("Kick's 400 %s → %j", (body, message) => {
+    expect(errorForResponse(response(400, body, 'Bad Request'), endpoints.chatSend).message).toBe(message)
   })
 
-  it("403 from the API → exit 4 with the endpoint's first scope", () => {
-    const error = errorForResponse(response(403, '{"message":"Forbidden"}'), endpoints.chatSend)
+  it('401 → AuthError (exit 4) naming kick login, once without repeating the status text', () => {
+    const error = errorForResponse(response(401, '{"data":{},"message":"Unauthorized"}'))
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe('Kick rejected the token (401 Unauthorized): run `kick login`')
+  })
+
+  it('401 on KICK_ACCESS_TOKEN → exit 4 saying the environment token was rejected, no kick login', () => {
+    const error = errorForResponse(
+      response(401, '{"data":{},"message":"Unauthorized"}', '', { token: fromEnv }),
+    )
     expect(error.exitCode).toBe(4)
     expect(error.message).toBe(
-      'Kick refused the request (403: Forbidden): run `kick login --scopes chat:write`',
+      'Kick rejected the token in KICK_ACCESS_TOKEN (401 Unauthorized): set a valid one, or unset it to use the stored login',
     )
   })
 
-  it('403 for an endpoint without scopes → exit 4, check the token', () => {
-    const error = errorForResponse(response(403, '{"message":"Forbidden"}'), endpoints.dropsClaimsList)
+  it("403 without a scope reason → exit 1 with Kick's words and no login advice", () => {
+    const body = '{"data":"only the app that created a reward may change it","message":"Forbidden"}'
+    for (const token of [stored(['channel:rewards:write']), fromEnv, undefined]) {
+      const error = errorForResponse(response(403, body, 'Forbidden', { token }), endpoints.rewardsUpdate)
+      expect(error.exitCode).toBe(1)
+      expect(error.message).toBe(
+        'Kick refused the request (403 Forbidden: only the app that created a reward may change it)',
+      )
+    }
+    const bare = errorForResponse(response(403, '{"message":"Forbidden"}'), endpoints.dropsClaimsList)
+    expect([bare.exitCode, bare.message]).toEqual([1, 'Kick refused the request (403 Forbidden)'])
+  })
+
+  it('403 naming a scope → exit 4; kick login keeps the scopes the profile has and adds the missing one', () => {
+    const body = '{"data":"missing scope: moderation:chat_message:manage","message":"Forbidden"}'
+    const error = errorForResponse(
+      response(403, body, 'Forbidden', { token: stored(['user:read', 'chat:write'], 'bot') }),
+      endpoints.chatDelete,
+    )
     expect(error.exitCode).toBe(4)
     expect(error.message).toBe(
-      'Kick refused the request (403: Forbidden): check the token and app permissions',
+      'Kick refused the request (403 Forbidden: missing scope: moderation:chat_message:manage): ' +
+        'run `kick login --profile bot --scopes user:read,chat:write,moderation:chat_message:manage`',
+    )
+    const env = errorForResponse(response(403, body, 'Forbidden', { token: fromEnv }), endpoints.chatDelete)
+    expect([env.exitCode, env.message]).toEqual([
+      4,
+      'Kick refused the request (403 Forbidden: missing scope: moderation:chat_message:manage): ' +
+        'the token in KICK_ACCESS_TOKEN lacks the moderation:chat_message:manage scope: use one that has it',
+    ])
+  })
+
+  it("403 when the stored token lacks the endpoint's scope → exit 4, the scope added to the profile's", () => {
+    const error = errorForResponse(
+      response(403, '{"message":"Forbidden"}', 'Forbidden', { token: stored(['user:read']) }),
+      endpoints.chatSend,
+    )
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe(
+      'Kick refused the request (403 Forbidden): run `kick login --scopes user:read,chat:write`',
     )
   })
 
@@ -138,7 +221,7 @@ describe('errorForResponse', () => {
     expect(error).toBeInstanceOf(ApiError)
     expect(error.exitCode).toBe(1)
     expect(error.message).toMatch(
-      /^Kick's edge firewall blocked the request \(403: .*\): try again in a moment$/,
+      /^Kick's edge firewall blocked the request \(403 Forbidden: .*\): try again in a moment$/,
     )
   })
 
@@ -146,8 +229,20 @@ describe('errorForResponse', () => {
     const error = errorForResponse(response(429, '{"message":"Too Many Requests"}'))
     expect(error.exitCode).toBe(1)
     expect(error.message).toBe(
-      'Kick is rate limiting this app (429: Too Many Requests); gave up after retrying',
+      'Kick is rate limiting this app (429 Too Many Requests) and still was after every retry: wait a minute and try again',
     )
+  })
+
+  it('3xx → exit 1, naming where it pointed, redirect not followed', () => {
+    const error = errorForResponse(
+      response(307, '', 'Temporary Redirect', { headers: [['location', 'https://evil.test/x?token=abc']] }),
+      endpoints.usersGet,
+    )
+    expect(error.exitCode).toBe(1)
+    expect(error.message).toMatch(
+      /^Kick answered 307 Temporary Redirect to https:\/\/evil\.test\/x\?token=.* \(redirect not followed\)$/,
+    )
+    expect(error.message).not.toContain('abc')
   })
 
   it("other statuses → exit 1 with the status and Kick's message; the body is the --verbose detail", () => {
@@ -161,12 +256,15 @@ describe('errorForResponse', () => {
 })
 
 describe('checkScope', () => {
-  it('fails fast when a user token lacks every accepted scope', () => {
-    const token = { value: 't', kind: 'user' as const, source: 'keychain' as const, scopes: ['user:read'] }
+  it('fails fast when a user token lacks every accepted scope, advising its scopes plus the missing one', () => {
+    const token = stored(['user:read'])
     expect(() => checkScope(token, endpoints.chatSend)).toThrow(
       new AuthError(
-        'this needs the chat:write scope, which your token lacks: run `kick login --scopes chat:write`',
+        'this needs the chat:write scope, which your token lacks: run `kick login --scopes user:read,chat:write`',
       ),
+    )
+    expect(() => checkScope(stored([], 'bot'), endpoints.chatSend)).toThrow(
+      'run `kick login --profile bot --scopes chat:write`',
     )
     expect(() =>
       checkScope({ ...token, scopes: ['channel:rewards:write'] }, endpoints.rewardsList),
@@ -277,10 +375,17 @@ describe('retryDelay', () => {
     text: '',
   })
 
-  it('backs off 0.3 s, 0.6 s, 1.2 s… up to 8 s on a 429 or an idempotent 5xx', () => {
-    expect([1, 2, 3].map((attempt) => retryDelay(answer(429), 'POST', attempt))).toEqual([300, 600, 1200])
-    expect(retryDelay(answer(502), 'GET', 10)).toBe(8000)
+  it('backs off 0.3 s, 0.6 s… on an idempotent 5xx, at most 3 tries in all', () => {
+    expect([1, 2, 3].map((attempt) => retryDelay(answer(502), 'GET', attempt))).toEqual([300, 600, undefined])
     expect(retryDelay(answer(500), 'DELETE', 1)).toBe(300)
+    expect(retryDelay(answer(502), 'GET', 10, { tries: 20, rateLimitBaseMs: 2000 })).toBe(8000)
+  })
+
+  it('a 429 without Retry-After: 2, 4, 8, 16, 32 s (outlasting a one-minute window), then final', () => {
+    const waits = [1, 2, 3, 4, 5, 6].map((attempt) => retryDelay(answer(429), 'POST', attempt))
+    expect(waits).toEqual([2000, 4000, 8000, 16_000, 32_000, undefined])
+    expect(waits.slice(0, 5).reduce((sum, wait) => sum! + wait!, 0)).toBeGreaterThan(60_000)
+    expect(retryDelay(answer(429), 'GET', 3, { tries: 3, rateLimitBaseMs: 10 })).toBe(40)
   })
 
   it('does not retry a 5xx on a POST or PATCH, nor any 4xx but 429', () => {
@@ -300,6 +405,6 @@ describe('retryDelay', () => {
     expect(wait).toBeLessThanOrEqual(30_000)
     expect(retryDelay(answer(429, [['retry-after', new Date(0).toUTCString()]]), 'GET', 1)).toBe(0)
     // garbage is ignored: the usual backoff
-    expect(retryDelay(answer(429, [['retry-after', 'soon']]), 'GET', 2)).toBe(600)
+    expect(retryDelay(answer(429, [['retry-after', 'soon']]), 'GET', 2)).toBe(4000)
   })
 })

@@ -60,6 +60,7 @@ export default class AuthLogin extends KickCommand<typeof AuthLogin> {
       openBrowser: this.flags.browser,
       note: (line) => this.note(line),
       warn: (line) => this.warning(line),
+      progress: this.progress(),
     })
     const who = result.name ? `${result.name} (user id ${result.user_id})` : 'an unknown user'
     this.done(

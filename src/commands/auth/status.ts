@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import type { AuthStatus } from '../../auth/account.js'
+import { AuthError } from '../../errors.js'
+import { loginCommand } from '../../kick/token-provider.js'
 
 export default class AuthStatusCommand extends KickCommand<typeof AuthStatusCommand> {
   static summary =
@@ -25,6 +27,16 @@ export default class AuthStatusCommand extends KickCommand<typeof AuthStatusComm
       Expires: status.expires_at ?? '-',
       Storage: status.storage,
     })
+    if (!status.active) {
+      // The status is still the answer (scripts read `active`), and the exit code says the token is no good.
+      if (this.jsonEnabled()) this.logJson(status)
+      const which = status.storage === 'env' ? 'the token in KICK_ACCESS_TOKEN' : 'the stored token'
+      const next =
+        status.storage === 'env'
+          ? 'set a valid one'
+          : `run \`${loginCommand(status.profile, status.scopes)}\``
+      throw new AuthError(`Kick says ${which} is not active: ${next}`)
+    }
     return status
   }
 }

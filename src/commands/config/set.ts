@@ -38,7 +38,14 @@ export default class ConfigSet extends KickCommand<typeof ConfigSet> {
   private async value(key: string): Promise<string> {
     // a value piped in ends with the newline echo or a file added, which is not part of it
     if (this.args.value === '-') return (await readStdin()).replace(/\r?\n$/, '')
-    if (this.args.value !== undefined) return this.args.value
+    if (this.args.value !== undefined) {
+      if (key === 'client-secret')
+        this.warning(
+          'the client secret typed on the command line is now in your shell history and visible to other ' +
+            'users in `ps`: next time leave it out to be asked (hidden), or pass - to read it from stdin',
+        )
+      return this.args.value
+    }
     if (key === 'client-secret' && interactive()) {
       const { password } = await import('@inquirer/prompts')
       return password({ message: 'Client secret:', mask: true }, { output: process.stderr })

@@ -77,6 +77,10 @@ describe('kick categories', () => {
     const result = await kick(['categories', 'get', '101'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(detail)
+    // categories v1 is deprecated (Kick's changelog, 15/01/2026): the table says so, the warning follows
+    expect(result.stderr).toBe(
+      'Warning: GET /public/v1/categories/{category_id} is deprecated by Kick since 2026-01-15: use `kick categories list --id ID`\n',
+    )
   })
 
   it('categories get refuses an id that is not a number', async () => {

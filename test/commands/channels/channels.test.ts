@@ -165,16 +165,16 @@ describe('kick channels update', () => {
     expect(JSON.parse(result.stdout)).toEqual({ updated: { custom_tags: [] } })
   })
 
-  it('names the scope to log in with when Kick refuses for a missing scope', async () => {
+  it('names the scope when Kick refuses for a missing one (KICK_ACCESS_TOKEN: no kick login advice)', async () => {
     fixture().stub('PATCH', '/public/v1/channels', {
       status: 403,
-      json: { data: null, message: 'Forbidden' },
+      json: { data: 'missing scope channel:write', message: 'Forbidden' },
     })
     const result = await kick(['channels', 'update', '--title', 'x'])
     expect(result.code).toBe(4)
     expect(result.stdout).toBe('')
     expect(lines(result.stderr)).toEqual([
-      'Error: Kick refused the request (403: Forbidden): run `kick login --scopes channel:write`',
+      'Error: Kick refused the request (403 Forbidden: missing scope channel:write): the token in KICK_ACCESS_TOKEN lacks the channel:write scope: use one that has it',
     ])
   })
 

@@ -69,9 +69,7 @@ describe('kick chat send', () => {
     })
     const result = await kick(['chat', 'send', 'hi', '--broadcaster-id', '1'])
     expect(result.code).toBe(1)
-    expect(lines(result.stderr)).toEqual([
-      'Error: Kick answered 500 Internal Server Error: Internal server error',
-    ])
+    expect(lines(result.stderr)).toEqual(['Error: Kick answered 500 Internal Server Error'])
   })
 
   it.each([
