@@ -31,6 +31,10 @@ export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
   interrupted: Promise<string>
 }
 
+/** A tunnel without its server for this long ends the run (exit 1): its public URL is dead. */
+const TUNNEL_GIVE_UP_MS = 60_000
+const NEVER = new Promise<never>(() => undefined)
+
 /**
  * What `--demo` needs from a local Kick. The mock that implements it lives in `src/mock`, which uses this
  * folder's signing code, so it is wired above both (`src/demo.ts`) and handed in, not imported here.
@@ -101,8 +105,10 @@ async function serve(listener: WebhookListener, settings: ListenSettings): Promi
           localPort: Number(address.port),
           tunnelHost: settings.tunnelHost,
           timeoutMs: settings.tunnelTimeoutMs,
+          giveUpMs: TUNNEL_GIVE_UP_MS,
           cancel: settings.interrupted,
           warn: settings.warn,
+          note: settings.note,
         })
       } catch (error) {
         if (error instanceof TunnelCancelled) return settings.note('stopped before the tunnel opened')
@@ -122,7 +128,14 @@ async function serve(listener: WebhookListener, settings: ListenSettings): Promi
       stopDemoStream = demo.stream(settings.warn)
     }
 
-    const why = await Promise.race([listener.finished, settings.interrupted])
+    const lost = tunnel?.lost.then(
+      (why) =>
+        new KickError(
+          `the ${settings.tunnel} tunnel (${tunnel!.url}) is gone: ${why}: Kick can no longer reach this listener`,
+        ),
+    )
+    const why = await Promise.race([listener.finished, settings.interrupted, lost ?? NEVER])
+    if (why instanceof KickError) throw why
     settings.note(`stopping: ${why}`)
   } finally {
     stopDemoStream?.()
