@@ -10,7 +10,7 @@ import type { User } from './kick/types.js'
 import { writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
-import { escapeControls } from './output/sanitize.js'
+import { escapeControls, escapeLines } from './output/sanitize.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KickCommand)['baseFlags'] & T['flags']
@@ -151,7 +151,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   }
 
   protected trace(line: string): void {
-    process.stderr.write(`${dim(line)}\n`)
+    process.stderr.write(`${dim(escapeControls(line))}\n`)
   }
 
   /**
@@ -211,7 +211,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
    * JSON mode the command's returned confirmation object (e.g. `{"deleted": ID}`) is printed instead.
    */
   protected done(line: string): void {
-    if (!this.jsonEnabled()) this.log(line)
+    if (!this.jsonEnabled()) this.log(escapeControls(line))
   }
 
   /**
@@ -230,7 +230,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     const { message, exitCode, detail } = classify(error)
     process.exitCode = exitCode
     process.stderr.write(`${red('Error:')} ${escapeControls(message)}\n`)
-    if (detail && this.flags?.verbose) process.stderr.write(`${detail}\n`)
+    if (detail && this.flags?.verbose) process.stderr.write(`${escapeLines(detail)}\n`)
   }
 }
 

@@ -48,7 +48,14 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
       scopes: options.scopes,
       pkce,
     })
-    options.note(`Open this URL in a browser to log in to Kick${profileNote(session.profile)}:\n\n  ${url}\n`)
+    // one note per line: a note is one line, its control characters (a newline too) shown escaped
+    for (const line of [
+      `Open this URL in a browser to log in to Kick${profileNote(session.profile)}:`,
+      '',
+      `  ${url}`,
+      '',
+    ])
+      options.note(line)
     if (options.openBrowser) await openBrowser(url, options.warn)
     else {
       options.note(

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core'
 import { KickCommand } from '../../base-command.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
+import { escapeControls } from '../../output/sanitize.js'
 
 export const DEFAULT_MOCK_PORT = 8787
 
@@ -90,7 +91,8 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
         rateLimit: flags['rate-limit'],
         rateLimitWindow: flags['rate-limit-window'],
         accessTokenTtl: flags['access-token-ttl'],
-        log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+        log: (line) =>
+          process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${escapeControls(line)}\n`),
       })
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
