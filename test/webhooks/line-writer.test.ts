@@ -30,6 +30,10 @@ function recorder(highWaterMark = 1 << 20) {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve))
 
+/** A `written` callback that notes, in `told`, the line's name and how it went. */
+const noting = (told: string[], name: string) => (error?: Error) =>
+  told.push(`${name} ${error?.message ?? 'ok'}`)
+
 describe('LineWriter', () => {
   it('sends the lines of one turn in one write, in order, and tells each once that write is done', async () => {
     const out = recorder()
@@ -79,12 +83,12 @@ describe('LineWriter', () => {
     const writer = new LineWriter(out.stream)
     const told: string[] = []
     out.hold()
-    writer.write('first line\n', (error) => told.push(`first ${error?.message ?? 'ok'}`))
+    writer.write('first line\n', noting(told, 'first'))
     await turn()
-    writer.write('second\n', (error) => told.push(`second ${error?.message ?? 'ok'}`))
+    writer.write('second\n', noting(told, 'second'))
     out.stream.destroy(new Error('EPIPE'))
     await turn()
-    writer.write('third\n', (error) => told.push(`third ${error?.message ?? 'ok'}`))
+    writer.write('third\n', noting(told, 'third'))
     // the first line was handed to the stream but never written: it went nowhere, and is told so
     expect(told).toEqual(['first EPIPE', 'second EPIPE', 'third EPIPE'])
     expect(writer.failed?.message).toBe('EPIPE')
@@ -95,13 +99,13 @@ describe('LineWriter', () => {
     const writer = new LineWriter(out.stream)
     const told: string[] = []
     out.hold()
-    writer.write('first line\n', (error) => told.push(`first ${error?.message ?? 'ok'}`))
+    writer.write('first line\n', noting(told, 'first'))
     await turn()
-    writer.write('second\n', (error) => told.push(`second ${error?.message ?? 'ok'}`))
+    writer.write('second\n', noting(told, 'second'))
     const flushed = writer.flush()
     writer.abandon(new Error('stalled'))
     await flushed
-    writer.write('third\n', (error) => told.push(`third ${error?.message ?? 'ok'}`))
+    writer.write('third\n', noting(told, 'third'))
     // the reader reads at last: the first line's late completion changes nothing, nothing more is sent
     out.release()
     await turn()
