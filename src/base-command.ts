@@ -10,7 +10,7 @@ import type { User } from './kick/types.js'
 import { writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
-import { escapeControls, escapeControlsByLine } from './output/sanitize.js'
+import { escapeControls, escapeLines } from './output/sanitize.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KickCommand)['baseFlags'] & T['flags']
@@ -157,7 +157,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** Progress and notes on stderr: stdout carries the result only. */
   protected note(message: string): void {
-    process.stderr.write(`${escapeControlsByLine(message)}\n`)
+    process.stderr.write(`${escapeLines(message)}\n`)
   }
 
   protected trace(line: string): void {
@@ -221,7 +221,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
    * JSON mode the command's returned confirmation object (e.g. `{"deleted": ID}`) is printed instead.
    */
   protected done(line: string): void {
-    if (!this.jsonEnabled()) this.log(line)
+    if (!this.jsonEnabled()) this.log(escapeControls(line))
   }
 
   /**
@@ -240,9 +240,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     const { message, exitCode, detail } = classify(error)
     process.exitCode = exitCode
     process.stderr.write(`${red('Error:')} ${escapeControls(message)}\n`)
-    // the whole body (or stack) as its own lines, each made inert like the error line
-    if (detail && this.flags?.verbose)
-      process.stderr.write(`${detail.split('\n').map(escapeControls).join('\n')}\n`)
+    if (detail && this.flags?.verbose) process.stderr.write(`${escapeLines(detail)}\n`)
   }
 }
 

@@ -21,6 +21,7 @@ import type { RawResponse, SendOptions } from '../kick/client.js'
 import { matchEndpoint } from '../kick/endpoints.js'
 import { followCursor } from '../kick/pagination.js'
 import { writeJsonArray, write } from '../output/json-stream.js'
+import { escapeControls, escapeLines } from '../output/sanitize.js'
 import { redactHeader } from '../output/redact.js'
 
 export default class Api extends KickCommand<typeof Api> {
@@ -171,20 +172,22 @@ command exits 1 (4 for 401).`
   }
 
   private async print(response: RawResponse): Promise<void> {
+    // For a person: text from the server with its control characters escaped, JSON indented, a final
+    // newline; a pipe gets the bytes exactly as Kick sent them.
+    const person = process.stdout.isTTY
     if (this.flags.include) {
       const lines = [`HTTP/1.1 ${response.status} ${response.statusText}`]
       for (const [name, value] of response.headers) {
         lines.push(`${canonicalHeader(name)}: ${redactHeader(name, value)}`)
       }
-      await write(process.stdout, `${lines.join('\n')}\n\n`)
+      await write(process.stdout, `${(person ? lines.map(escapeControls) : lines).join('\n')}\n\n`)
     }
     if (!response.text) return
-    if (process.stdout.isTTY) {
-      // For a person: indented JSON and a final newline; a pipe gets the bytes exactly as Kick sent them.
+    if (person) {
       const parsed = parseJson(response.text)
       await write(
         process.stdout,
-        parsed === undefined ? `${response.text}\n` : `${JSON.stringify(parsed, null, 2)}\n`,
+        parsed === undefined ? `${escapeLines(response.text)}\n` : `${JSON.stringify(parsed, null, 2)}\n`,
       )
       return
     }

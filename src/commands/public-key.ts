@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../base-command.js'
+import { escapeLines } from '../output/sanitize.js'
 
 export default class PublicKey extends KickCommand<typeof PublicKey> {
   static summary = "Kick's public key for verifying webhook signatures"
@@ -20,7 +21,7 @@ export default class PublicKey extends KickCommand<typeof PublicKey> {
       process.stdout.write(data.public_key.endsWith('\n') ? data.public_key : `${data.public_key}\n`)
       return undefined
     }
-    if (!this.jsonEnabled()) this.log(data.public_key)
+    if (!this.jsonEnabled()) this.log(escapeLines(data.public_key))
     return data
   }
 }

@@ -10,6 +10,14 @@ const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u206
 
 const NAMED: Readonly<Record<string, string>> = { '\u001B': '\\e', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
+/**
+ * Text of several lines from others (a raw response body, a PEM, --verbose details): each line escaped as
+ * `escapeControls` does, its line breaks kept.
+ */
+export function escapeLines(text: string): string {
+  return text.split(/\r?\n/).map(escapeControls).join('\n')
+}
+
 export function escapeControls(text: string): string {
   UNSAFE.lastIndex = 0
   if (!UNSAFE.test(text)) return text
@@ -17,9 +25,4 @@ export function escapeControls(text: string): string {
     UNSAFE,
     (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
-}
-
-/** The same for a message of our own that spans lines on purpose: each line made inert, the line breaks kept. */
-export function escapeControlsByLine(text: string): string {
-  return text.split('\n').map(escapeControls).join('\n')
 }

@@ -1,20 +1,23 @@
 import type { Writable } from 'node:stream'
 
-/** Told once a line has been handed to the stream, or with the error that broke the stream. */
+/** Told once a line has left the process, or with the error that kept it from leaving. */
 export type Written = (error?: Error) => void
 
 /**
  * Lines to stdout in the order they were accepted, honouring backpressure. Lines queued in one turn of the
  * event loop leave together in one write (one system call where there were as many as lines: under 32
  * concurrent senders that is most of what `kick listen` spends beyond verifying); each is told `written`
- * once its write has been handed to the stream, and only then may its sender be answered. While the stream
- * asks to drain, later lines wait in order (their senders wait for their 200 too, which slows acceptance
- * instead of dropping anything). When the stream breaks (the reader went away), every waiting and later
- * line is told the error.
+ * once that write has completed (the stream's callback: the text is out of the process, not just buffered
+ * in it), and only then may its sender be answered. While the stream asks to drain, later lines wait in
+ * order (their senders wait for their 200 too, which slows acceptance instead of dropping anything). When
+ * the stream breaks (the reader went away), or a stop gives up on a reader that does not read (`abandon`),
+ * every line not yet written is told the error, and so is every later one.
  */
 export class LineWriter {
   private lines: string[] = []
-  private written: Written[] = []
+  private waiting: Written[] = []
+  /** the lines of writes handed to the stream whose callback has not come yet, oldest first */
+  private unconfirmed: Written[][] = []
   private scheduled = false
   private blocked = false
   private broken?: Error
@@ -31,33 +34,48 @@ export class LineWriter {
   write(line: string, written: Written): void {
     if (this.broken) return written(this.broken)
     this.lines.push(line)
-    this.written.push(written)
+    this.waiting.push(written)
     if (!this.scheduled && !this.blocked) {
       this.scheduled = true
       setImmediate(this.writeQueued)
     }
   }
 
-  /** Resolves when every line queued so far has left the process (or the stream broke). */
-  async flush(): Promise<void> {
-    this.writeQueued()
-    while ((this.lines.length || this.blocked) && !this.broken) {
-      await new Promise<void>((resolve) => this.out.once('drain', resolve).once('error', () => resolve()))
-    }
-    if (this.broken || this.out.writableLength === 0) return
-    await new Promise<void>((resolve) => this.out.write('', () => resolve()))
+  /** Resolves when every line queued so far has been written, or told why not. */
+  flush(): Promise<void> {
+    if (this.broken || (!this.lines.length && !this.unconfirmed.length)) return Promise.resolve()
+    // writes complete in order: an empty line's completion means every earlier one's
+    return new Promise((resolve) => {
+      this.write('', () => resolve())
+      this.writeQueued()
+    })
+  }
+
+  /**
+   * Gives up on every line not yet written, telling each `error`, and writes nothing more: for a stop whose
+   * reader has not read within the grace period.
+   */
+  abandon(error: Error): void {
+    this.fail(error)
   }
 
   private readonly writeQueued = (): void => {
     this.scheduled = false
     if (this.blocked || this.broken || this.lines.length === 0) return
     const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('')
-    const written = this.written
+    const batch = this.waiting
     this.lines = []
-    this.written = []
-    const more = this.out.write(text)
-    for (const tell of written) tell()
-    if (!more) this.block()
+    this.waiting = []
+    this.unconfirmed.push(batch)
+    if (!this.out.write(text, (error) => this.confirm(batch, error))) this.block()
+  }
+
+  private confirm(batch: Written[], error: Error | null | undefined): void {
+    if (error) return this.fail(error)
+    // told already when the stream broke or the lines were abandoned
+    if (this.unconfirmed[0] !== batch) return
+    this.unconfirmed.shift()
+    for (const tell of batch) tell()
   }
 
   private block(): void {
@@ -70,9 +88,14 @@ export class LineWriter {
 
   private fail(error: Error): void {
     this.broken ??= error
-    const written = this.written
+    this.tellAll(this.broken)
+  }
+
+  private tellAll(error: Error): void {
+    const batches = [...this.unconfirmed, this.waiting]
     this.lines = []
-    this.written = []
-    for (const tell of written) tell(this.broken)
+    this.waiting = []
+    this.unconfirmed = []
+    for (const batch of batches) for (const tell of batch) tell(error)
   }
 }

@@ -1,9 +1,9 @@
-import { KickError } from '../errors.js'
+import { ExitCode, KickError } from '../errors.js'
 import type { KickClient } from '../kick/client.js'
 import { EVENT_TYPES, type EventType } from '../kick/events.js'
 import type { SubscribeResult } from '../kick/types.js'
 import { formatDuration } from './duration.js'
-import { type ListenerOptions, WebhookListener } from './listener.js'
+import { type ListenerOptions, type ListenerTrouble, STOP_GRACE_MS, WebhookListener } from './listener.js'
 import { PublicKeys, type KeySource } from './public-key.js'
 import type { Tunnel, TunnelKind } from './tunnels/tunnel.js'
 
@@ -31,6 +31,10 @@ export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
   interrupted: Promise<string>
 }
 
+/** A tunnel without its server for this long ends the run (exit 1): its public URL is dead. */
+const TUNNEL_GIVE_UP_MS = 60_000
+const NEVER = new Promise<never>(() => undefined)
+
 /**
  * What `--demo` needs from a local Kick. The mock that implements it lives in `src/mock`, which uses this
  * folder's signing code, so it is wired above both (`src/demo.ts`) and handed in, not imported here.
@@ -50,10 +54,16 @@ export interface DemoKick {
 /**
  * `kick listen` from start to finish: keys, server, tunnel, subscriptions (or the demo's mock Kick), then
  * events until `--count`, SIGINT/SIGTERM or a closed stdout; then stop accepting, finish in-flight requests,
- * flush stdout, unsubscribe and close everything it opened.
+ * flush stdout, unsubscribe and close everything it opened. Answers the exit status, or throws when a
+ * delivery had to be refused for a reason on this side.
  */
-export async function runListen(settings: ListenSettings): Promise<void> {
+export async function runListen(settings: ListenSettings): Promise<ExitCode> {
   const listener = new WebhookListener({ ...settings, log: settings.note })
+  await serve(listener, settings)
+  return exitStatus(listener.troubles, settings.saveDir)
+}
+
+async function serve(listener: WebhookListener, settings: ListenSettings): Promise<void> {
   let tunnel: Tunnel | undefined
   let demo: DemoKick | undefined
   let stopDemoStream: (() => void) | undefined
@@ -95,8 +105,10 @@ export async function runListen(settings: ListenSettings): Promise<void> {
           localPort: Number(address.port),
           tunnelHost: settings.tunnelHost,
           timeoutMs: settings.tunnelTimeoutMs,
+          giveUpMs: TUNNEL_GIVE_UP_MS,
           cancel: settings.interrupted,
           warn: settings.warn,
+          note: settings.note,
         })
       } catch (error) {
         if (error instanceof TunnelCancelled) return settings.note('stopped before the tunnel opened')
@@ -116,7 +128,14 @@ export async function runListen(settings: ListenSettings): Promise<void> {
       stopDemoStream = demo.stream(settings.warn)
     }
 
-    const why = await Promise.race([listener.finished, settings.interrupted])
+    const lost = tunnel?.lost.then(
+      (why) =>
+        new KickError(
+          `the ${settings.tunnel} tunnel (${tunnel!.url}) is gone: ${why}: Kick can no longer reach this listener`,
+        ),
+    )
+    const why = await Promise.race([listener.finished, settings.interrupted, lost ?? NEVER])
+    if (why instanceof KickError) throw why
     settings.note(`stopping: ${why}`)
   } finally {
     stopDemoStream?.()
@@ -130,6 +149,28 @@ export async function runListen(settings: ListenSettings): Promise<void> {
         settings.note(`${listener.printedCount} event${listener.printedCount === 1 ? '' : 's'} printed`)
     }
   }
+}
+
+/**
+ * Exit 1 when a delivery was answered 5xx for a reason on this side (Kick sends it again), with an error
+ * saying why. A reader that went away (`kick listen | head -1`) ends the run with 1 too, but quietly: its
+ * user closed it on purpose, and the stop note has said so.
+ */
+function exitStatus(trouble: Readonly<ListenerTrouble>, saveDir: string | undefined): ExitCode {
+  const deliveries = (count: number): string => `${count} deliver${count === 1 ? 'y' : 'ies'}`
+  const problems: string[] = []
+  if (trouble.unsaved)
+    problems.push(`${deliveries(trouble.unsaved)} could not be saved to ${saveDir} (answered 500)`)
+  if (trouble.abandoned)
+    problems.push(
+      `stdout did not drain within ${STOP_GRACE_MS / 1000} s of the stop: ${deliveries(trouble.abandoned)} answered 503`,
+    )
+  const stdoutError = trouble.stdout as NodeJS.ErrnoException | undefined
+  if (stdoutError && stdoutError.code !== 'EPIPE')
+    problems.push(`cannot write to stdout (${stdoutError.message})`)
+  if (problems.length)
+    throw new KickError(`${problems.join('; ')}: Kick sends what was not answered 200 again`)
+  return stdoutError ? ExitCode.failure : ExitCode.ok
 }
 
 function banner(

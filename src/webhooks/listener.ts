@@ -1,21 +1,26 @@
-import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 
 import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
+import { saveDelivery } from './saved-delivery.js'
 import type { VerifiedDelivery, Verification, VerifyOptions } from './verify.js'
 
 /** Kick's payloads are a few kB; anything over this is not a delivery (413, read no further). */
 export const MAX_BODY_BYTES = 1024 * 1024
 /** How many message ids are remembered for dedupe: bounded memory, far more than Kick's retry horizon. */
 const RECENT_IDS = 10_000
-/** How long a stop waits for in-flight requests and forwards before cutting them off. */
-const STOP_GRACE_MS = 5_000
+/**
+ * How long a stop waits for in-flight requests and stdout (a reader that does not read), and for forwards,
+ * before giving up on them: deliveries whose line has not been written by then are answered 503.
+ */
+export const STOP_GRACE_MS = 5_000
+/** Given to each line a stop gave up on; how its delivery knows it was not printed because of the stop. */
+const STDOUT_STALLED = new Error(`stdout did not drain within ${STOP_GRACE_MS / 1000} s`)
+/** The repeats waiting on a delivery that had none (one shared empty list: no allocation per delivery). */
+const NO_REPEATS: readonly ServerResponse[] = []
 
 export interface ListenerOptions {
   host: string
@@ -53,10 +58,21 @@ class RecentIds {
   }
 }
 
+/** What went wrong for deliveries during a run: each was answered 5xx (Kick sends it again), none printed. */
+export interface ListenerTrouble {
+  /** why stdout could not be written (the reader went away, or a write failed) */
+  stdout?: Error
+  /** deliveries answered 500 because `--save` could not write them */
+  unsaved: number
+  /** deliveries answered 503 because a stop gave up on a stdout that did not drain */
+  abandoned: number
+}
+
 /**
  * The `kick listen` server: every POST to `path` is verified (signature, replay window), deduplicated by
- * message id, printed on stdout, answered 200 only once its line is queued to stdout, then saved and
- * forwarded. Rejections are answered 400/401/413 and logged on stderr.
+ * message id, saved (`--save`), printed on stdout and answered 200 only once its line has been written;
+ * then forwarded. What cannot be saved is answered 500 and what cannot be printed 503, so Kick sends it
+ * again; rejections are answered 400/401/413 and logged on stderr.
  */
 export class WebhookListener {
   readonly writer: LineWriter
@@ -65,10 +81,12 @@ export class WebhookListener {
   /** requests whose answer has not left yet; stop() waits for none to be left */
   private inFlight = 0
   private onIdle?: () => void
-  private readonly sideTasks = new Set<Promise<void>>()
+  /** deliveries claimed but not answered yet, and the repeats of each that came meanwhile: they share its fate */
+  private readonly pending = new Map<string, readonly ServerResponse[]>()
   private readonly forwarder?: Forwarder
   private keys?: PublicKeys
   private printed = 0
+  private readonly trouble: ListenerTrouble = { unsaved: 0, abandoned: 0 }
   private stopping = false
   private finishedResolve!: (reason: string) => void
   /** resolves with why the listener should stop on its own: `--count` reached, or stdout went away */
@@ -92,6 +110,10 @@ export class WebhookListener {
     return this.printed
   }
 
+  get troubles(): Readonly<ListenerTrouble> {
+    return this.trouble
+  }
+
   /** Starts listening; answers the local URL (with the path). */
   async start(): Promise<string> {
     const server = createServer((req, res) => this.handle(req, res))
@@ -111,25 +133,38 @@ export class WebhookListener {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish (their events printed), flushes stdout, finishes saves
-   * and gives forwards a grace period.
+   * Stops accepting, lets in-flight requests finish (their events saved and printed) and stdout drain, and
+   * gives forwards a grace period. A stdout that has not taken every line within the grace (a reader that
+   * does not read) is given up on: the deliveries still waiting for it are answered 503, not 200.
    */
   async stop(): Promise<void> {
     if (this.stopping && !this.server) return
     this.stopping = true
+    const deadline = Date.now() + STOP_GRACE_MS
     const server = this.server
     this.server = undefined
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      const idle = this.inFlight ? new Promise<void>((resolve) => (this.onIdle = resolve)) : undefined
-      if (idle) await withDeadline(idle, STOP_GRACE_MS)
+      await this.idle(deadline - Date.now())
+      if (this.inFlight) {
+        this.writer.abandon(STDOUT_STALLED)
+        // their 503s on their way before the connections close (a reset would tell the sender nothing)
+        await this.idle(1_000)
+      }
       server.closeAllConnections()
       await closed
     }
-    await Promise.allSettled([...this.sideTasks])
-    await this.forwarder?.drain(STOP_GRACE_MS)
-    await this.writer.flush()
+    await Promise.all([
+      this.forwarder?.drain(STOP_GRACE_MS),
+      withDeadline(this.writer.flush(), Math.max(0, deadline - Date.now())),
+    ])
+  }
+
+  /** Resolves once no request is in flight, or after `ms`. */
+  private async idle(ms: number): Promise<void> {
+    if (!this.inFlight) return
+    await withDeadline(new Promise<void>((resolve) => (this.onIdle = resolve)), Math.max(0, ms))
   }
 
   /**
@@ -141,9 +176,9 @@ export class WebhookListener {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++
     res.on('close', this.requestClosed)
-    if (this.stopping || !this.keys) {
+    if (this.stopping || !this.keys || this.writer.failed) {
       res.setHeader('connection', 'close')
-      return reply(res, 503, { error: 'listener is stopping' })
+      return reply(res, 503, { error: this.writer.failed ? 'listener cannot print' : 'listener is stopping' })
     }
     const url = req.url ?? '/'
     const query = url.indexOf('?')
@@ -217,6 +252,12 @@ export class WebhookListener {
       return this.reject(req, res, status, reason, id)
     }
     const delivery = verification.delivery
+    const repeats = this.pending.get(delivery.id)
+    if (repeats) {
+      // the first of this id is still being saved or printed: this one is answered as that one is
+      this.pending.set(delivery.id, [...repeats, res])
+      return
+    }
     if (this.recent.has(delivery.id)) {
       this.options.log(`duplicate ${delivery.id} (${delivery.type}): answered 200, not printed again`)
       return reply(res, 200, { duplicate: delivery.id })
@@ -231,54 +272,86 @@ export class WebhookListener {
       return reply(res, 503, { error: 'listener is stopping' })
     }
 
-    // Claim the id and the count slot before waiting on stdout, so concurrent duplicates print once.
-    this.recent.add(delivery.id)
-    this.printed++
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
       : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
-    this.writer.write(`${line}\n`, (error) => {
+    // Claim the id and the count slot before saving and printing, so concurrent duplicates print once.
+    this.recent.add(delivery.id)
+    this.printed++
+    this.pending.set(delivery.id, NO_REPEATS)
+    const saveDir = this.options.saveDir
+    if (saveDir === undefined) return this.print(req, res, body, delivery, `${line}\n`)
+    const headers = deliveryHeaders(req.rawHeaders)
+    saveDelivery(saveDir, delivery.id, headers, body).then(
+      () => this.print(req, res, body, delivery, `${line}\n`, headers),
+      (error: Error) => {
+        this.trouble.unsaved++
+        this.options.log(
+          `not saved ${delivery.id} (${delivery.type}) to ${saveDir}: ${error.message}: answered 500, not printed`,
+        )
+        this.notTaken(res, delivery, 500, 'listener cannot save')
+      },
+    )
+  }
+
+  /** Saved when asked to: its line to stdout, and the answer once that line has been written. */
+  private print(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    delivery: VerifiedDelivery,
+    line: string,
+    headers?: Record<string, string>,
+  ): void {
+    this.writer.write(line, (error) => {
       if (error) return this.unprintable(res, delivery, error)
       try {
-        this.answerPrinted(req, res, body, delivery)
+        this.answerPrinted(req, res, body, delivery, headers)
       } catch (caught) {
         this.failed(res, caught as Error)
       }
     })
   }
 
-  /** Its line is on its way to stdout: an empty 200, then saving and forwarding. */
+  /** Its line has been written to stdout: an empty 200 (and to its repeats), then forwarding. */
   private answerPrinted(
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer,
     delivery: VerifiedDelivery,
+    headers?: Record<string, string>,
   ): void {
     // 200 with no body (Node sends Content-Length: 0), the cheapest answer there is (~15% more events/s
     // than a JSON body under 32 senders); deliveries not printed (duplicate, filtered) say why in a body
     res.end()
-    if (this.options.saveDir || this.forwarder) {
-      const headers = deliveryHeaders(req.rawHeaders)
-      if (this.options.saveDir)
-        this.side(saveDelivery(this.options.saveDir, delivery.id, headers, body), delivery.id)
-      this.forwarder?.push(delivery.id, headers, body)
+    const repeats = this.pending.get(delivery.id)!
+    this.pending.delete(delivery.id)
+    for (const repeat of repeats) {
+      this.options.log(`duplicate ${delivery.id} (${delivery.type}): answered 200, not printed again`)
+      reply(repeat, 200, { duplicate: delivery.id })
     }
+    this.forwarder?.push(delivery.id, headers ?? deliveryHeaders(req.rawHeaders), body)
     const limit = this.options.count
     if (limit !== undefined && this.printed >= limit) this.finishedResolve(`${limit} events received`)
   }
 
-  /** stdout went away: the delivery is not taken (Kick will send it again), and the listener stops. */
+  /** Not written to stdout: the reader went away, or a stop gave up on it. */
   private unprintable(res: ServerResponse, delivery: VerifiedDelivery, error: Error): void {
-    this.recent.delete(delivery.id)
-    this.printed--
-    this.finishedResolve(`stdout closed (${error.message})`)
-    reply(res, 503, { error: 'listener cannot print' })
+    if (error === STDOUT_STALLED) this.trouble.abandoned++
+    else {
+      this.trouble.stdout ??= error
+      this.finishedResolve(`stdout closed (${error.message})`)
+    }
+    this.notTaken(res, delivery, 503, 'listener cannot print')
   }
 
-  private side(task: Promise<void>, id: string): void {
-    const tracked = task.catch((error: Error) => this.options.log(`save ${id} failed: ${error.message}`))
-    this.sideTasks.add(tracked)
-    void tracked.finally(() => this.sideTasks.delete(tracked))
+  /** The delivery is not taken, nor its repeats: Kick will send it again, and then it is new. */
+  private notTaken(res: ServerResponse, delivery: VerifiedDelivery, status: number, error: string): void {
+    this.recent.delete(delivery.id)
+    this.printed--
+    const repeats = this.pending.get(delivery.id) ?? NO_REPEATS
+    this.pending.delete(delivery.id)
+    for (const answer of [res, ...repeats]) reply(answer, status, { error })
   }
 }
 
@@ -338,21 +411,6 @@ function discard(req: IncomingMessage): void {
     if (dropped > 16 * MAX_BODY_BYTES) req.socket.destroy()
   })
   req.resume()
-}
-
-/** A saved delivery: the `{headers, body}` form `kick webhook verify --file` reads. */
-async function saveDelivery(
-  dir: string,
-  id: string,
-  headers: Record<string, string>,
-  body: Buffer,
-): Promise<void> {
-  const safe = /^[A-Za-z0-9_-]{1,100}$/.test(id)
-    ? id
-    : createHash('sha256').update(id).digest('hex').slice(0, 32)
-  await mkdir(dir, { recursive: true })
-  const text = JSON.stringify({ headers, body: body.toString('utf8') }, null, 2) + '\n'
-  await writeFile(join(dir, `${safe}.json`), text)
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

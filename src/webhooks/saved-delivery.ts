@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 
 import { UsageError } from '../errors.js'
 import { readStdin } from '../input/stdin.js'
@@ -35,4 +37,77 @@ export async function readSavedDelivery(file: string): Promise<SavedDelivery> {
     throw new UsageError(`${file}: "body" must be the raw body as a string, exactly as received`)
   }
   return { headers: headers as Record<string, string>, body: Buffer.from(body, 'utf8') }
+}
+
+/**
+ * `--save DIR` checked before listening: created when missing, then proven writable by writing a file into
+ * it (which also catches a read-only filesystem, and what permission bits cannot tell root). A usage error
+ * otherwise: nothing may be answered 200 that could not be saved.
+ */
+export async function checkSaveDir(dir: string): Promise<void> {
+  const refuse = (why: string): UsageError => new UsageError(`--save ${dir}: ${why}`)
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw refuse('not a directory')
+    throw refuse(`cannot create it (${cannotWrite(error)})`)
+  }
+  if (!(await stat(dir)).isDirectory()) throw refuse('not a directory')
+  const probe = join(dir, `.kick-write-test-${process.pid}`)
+  try {
+    await writeAtomically(probe, '')
+  } catch (error) {
+    throw refuse(`cannot write there (${cannotWrite(error)})`)
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined)
+  }
+}
+
+function cannotWrite(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException
+  if (code === 'EROFS') return 'read-only filesystem'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  if (code === 'ENOSPC') return 'no space left on the device'
+  return code ?? message
+}
+
+/** Makes each temp file name unique within this process (the pid makes it unique across processes). */
+let tempFiles = 0
+
+/**
+ * One delivery written into `dir` as `<message id>.json` (a hash of the id when it is not a plain name), in
+ * the form `kick webhook verify --file` reads. Atomic: written to a temp file, synced, then renamed over the
+ * name, so a full disk or a crash leaves the file whole or absent, never empty or cut short; a failed write
+ * removes its temp file.
+ */
+export async function saveDelivery(
+  dir: string,
+  id: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<void> {
+  const name = /^[A-Za-z0-9_-]{1,100}$/.test(id)
+    ? id
+    : createHash('sha256').update(id).digest('hex').slice(0, 32)
+  const text = JSON.stringify({ headers, body: body.toString('utf8') }, null, 2) + '\n'
+  await writeAtomically(join(dir, `${name}.json`), text)
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  // not ending in .json: a reader globbing the saved deliveries never picks up one half written
+  const temp = `${file}.${process.pid}-${++tempFiles}.tmp`
+  try {
+    const handle = await open(temp, 'wx', 0o644)
+    try {
+      await handle.writeFile(text)
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw error
+  }
 }

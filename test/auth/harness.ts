@@ -34,7 +34,7 @@ if (mode === 'deny') {
   const asked = new URL(url).searchParams
   const callback = new URL(asked.get('redirect_uri'))
   callback.searchParams.set('error', 'access_denied')
-  callback.searchParams.set('error_description', 'The user denied the request')
+  callback.searchParams.set('error_description', process.env.BROWSER_ERROR_DESCRIPTION ?? 'The user denied the request')
   callback.searchParams.set('state', asked.get('state'))
   await fetch(callback)
 }

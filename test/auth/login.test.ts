@@ -95,6 +95,22 @@ describe('kick login', () => {
     )
   })
 
+  it('shows a hostile error_description escaped, on the one Error line', async () => {
+    const result = await world.login('user:read', {
+      BROWSER_MODE: 'deny',
+      BROWSER_ERROR_DESCRIPTION: 'denied\u001b]0;pwned\u0007\u001b[31m\rError: forged\nline',
+    })
+    expect(result.code).toBe(4)
+    // the CLI's own lines stay lines: the URL on one of its own, between blank ones
+    expect(result.stderr).toMatch(/to log in to Kick[^\n]*:\n\n {2}http\S+\n\n/)
+    expect(result.stderr).not.toContain('\u001b')
+    expect(result.stderr).not.toContain('\u0007')
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('Error:'))).toEqual([
+      'Error: Kick did not log you in: access_denied (denied\\e]0;pwned\\u0007\\e[31m\\rError: forged\\nline): ' +
+        'run `kick login` to try again',
+    ])
+  })
+
   it('gives up after --timeout when no callback comes', async () => {
     const result = await world.kick(['login', '--scopes', 'user:read', '--timeout', '1s'], {
       BROWSER_MODE: 'none',

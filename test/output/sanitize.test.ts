@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { escapeControls, escapeControlsByLine } from '../../src/output/sanitize.js'
+import { escapeControls, escapeLines } from '../../src/output/sanitize.js'
 
 describe('escapeControls', () => {
   it('leaves ordinary text, accents, CJK and emoji as they are', () => {
@@ -29,9 +29,7 @@ describe('escapeControls', () => {
   })
 
   it('by line: keeps the line breaks of a message of our own, escapes the rest', () => {
-    expect(escapeControlsByLine('Open this URL:\n\n  http://x/?a=1\n')).toBe(
-      'Open this URL:\n\n  http://x/?a=1\n',
-    )
-    expect(escapeControlsByLine('a\u001B]0;t\u0007\nb\rc')).toBe('a\\e]0;t\\u0007\nb\\rc')
+    expect(escapeLines('Open this URL:\n\n  http://x/?a=1\n')).toBe('Open this URL:\n\n  http://x/?a=1\n')
+    expect(escapeLines('a\u001B]0;t\u0007\nb\rc')).toBe('a\\e]0;t\\u0007\nb\\rc')
   })
 })

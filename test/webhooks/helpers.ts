@@ -71,14 +71,17 @@ export interface Running {
 
 /**
  * Spawns `kick ARGS` and resolves once stderr shows the whole banner (`Listening on URL` … `Ctrl-C`); rejects when it exits first or the
- * banner does not come within the bound.
+ * banner does not come within the bound. `launcher`: a command that runs it (and execs it, keeping its pid),
+ * e.g. `unshare` to give it a filesystem of its own.
  */
 export function startKick(
   args: string[],
   env: Record<string, string | undefined> = {},
   bannerTimeoutMs = 20_000,
+  launcher: string[] = [],
 ): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: baseEnv(env), stdio: 'pipe' })
+  const command = [...launcher, process.execPath, BIN, ...args]
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: baseEnv(env), stdio: 'pipe' })
   child.stdin.end()
   let out = ''
   let err = ''

@@ -30,8 +30,12 @@ function recorder(highWaterMark = 1 << 20) {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve))
 
+/** A `written` callback that notes, in `told`, the line's name and how it went. */
+const noting = (told: string[], name: string) => (error?: Error) =>
+  told.push(`${name} ${error?.message ?? 'ok'}`)
+
 describe('LineWriter', () => {
-  it('sends the lines of one turn in one write, in order, and tells each after that write', async () => {
+  it('sends the lines of one turn in one write, in order, and tells each once that write is done', async () => {
     const out = recorder()
     const writer = new LineWriter(out.stream)
     const told: string[] = []
@@ -57,13 +61,15 @@ describe('LineWriter', () => {
     out.hold()
     writer.write('first line\n', () => told.push('first'))
     await turn()
-    expect(told).toEqual(['first'])
+    // handed to the stream but not written yet (a reader that does not read): nobody is told
+    expect(out.writes).toEqual(['first line\n'])
+    expect(told).toEqual([])
     writer.write('second\n', () => told.push('second'))
     writer.write('third\n', () => told.push('third'))
     await turn()
-    // the stream is over its mark: nothing more is handed to it, nobody else is told
+    // the stream is over its mark: nothing more is handed to it
     expect(out.writes).toEqual(['first line\n'])
-    expect(told).toEqual(['first'])
+    expect(told).toEqual([])
     out.release()
     await turn()
     await turn()
@@ -72,19 +78,40 @@ describe('LineWriter', () => {
     await writer.flush()
   })
 
-  it('tells waiting and later lines the error once the stream breaks', async () => {
+  it('tells unwritten, waiting and later lines the error once the stream breaks', async () => {
     const out = recorder(4)
     const writer = new LineWriter(out.stream)
     const told: string[] = []
     out.hold()
-    writer.write('first line\n', (error) => told.push(`first ${error?.message ?? 'ok'}`))
+    writer.write('first line\n', noting(told, 'first'))
     await turn()
-    writer.write('second\n', (error) => told.push(`second ${error?.message ?? 'ok'}`))
+    writer.write('second\n', noting(told, 'second'))
     out.stream.destroy(new Error('EPIPE'))
     await turn()
-    writer.write('third\n', (error) => told.push(`third ${error?.message ?? 'ok'}`))
-    expect(told).toEqual(['first ok', 'second EPIPE', 'third EPIPE'])
+    writer.write('third\n', noting(told, 'third'))
+    // the first line was handed to the stream but never written: it went nowhere, and is told so
+    expect(told).toEqual(['first EPIPE', 'second EPIPE', 'third EPIPE'])
     expect(writer.failed?.message).toBe('EPIPE')
+  })
+
+  it('abandon() tells every unwritten line the error, once, and takes no more', async () => {
+    const out = recorder(4)
+    const writer = new LineWriter(out.stream)
+    const told: string[] = []
+    out.hold()
+    writer.write('first line\n', noting(told, 'first'))
+    await turn()
+    writer.write('second\n', noting(told, 'second'))
+    const flushed = writer.flush()
+    writer.abandon(new Error('stalled'))
+    await flushed
+    writer.write('third\n', noting(told, 'third'))
+    // the reader reads at last: the first line's late completion changes nothing, nothing more is sent
+    out.release()
+    await turn()
+    await turn()
+    expect(told).toEqual(['first stalled', 'second stalled', 'third stalled'])
+    expect(out.writes).toEqual(['first line\n'])
   })
 
   it('flush() writes what is queued and waits until it has left', async () => {

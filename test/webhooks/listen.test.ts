@@ -255,6 +255,8 @@ describe('kick listen', () => {
       const answers: Answer[] = []
       for (const d of deliveries) answers.push(await send(kick.url, d))
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200])
+      // each line was in the pipe before its 200; this process reads the pipe in its own time
+      await until(() => kick.events().length === 5, 'five events')
       expect(kick.events().map((event) => event.id)).toEqual(deliveries.map((d) => d.id))
       release()
       await until(

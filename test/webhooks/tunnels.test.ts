@@ -37,10 +37,17 @@ const listenOn = <T extends HttpServer | TcpServer>(server: T): Promise<number> 
  * the public URL and a TCP port; the client opens `max_conn_count` sockets to that port, and each request
  * for the public URL is written, raw, into one of them.
  */
-async function fakeLocaltunnelServer(): Promise<{ url: string; requests: string[]; sockets: Socket[] }> {
+async function fakeLocaltunnelServer(): Promise<{
+  url: string
+  requests: string[]
+  sockets: Socket[]
+  tcp: TcpServer
+  tcpPort: number
+}> {
   const sockets: Socket[] = []
   const requests: string[] = []
-  const tcpPort = await listenOn(createTcpServer((socket) => sockets.push(socket)))
+  const tcp = createTcpServer((socket) => sockets.push(socket))
+  const tcpPort = await listenOn(tcp)
   const http = createHttpServer((req, res) => {
     requests.push(req.url ?? '')
     res.writeHead(200, { 'content-type': 'application/json' })
@@ -49,7 +56,16 @@ async function fakeLocaltunnelServer(): Promise<{ url: string; requests: string[
     )
   })
   const port = await listenOn(http)
-  return { url: `http://127.0.0.1:${port}`, requests, sockets }
+  return { url: `http://127.0.0.1:${port}`, requests, sockets, tcp, tcpPort }
+}
+
+/** The tunnel server's TCP side goes away: its listening socket closed and every tunnel socket dropped. */
+async function goAway(server: { tcp: TcpServer; sockets: Socket[] }): Promise<void> {
+  await new Promise((resolve) => {
+    server.tcp.close(resolve)
+    for (const socket of server.sockets.splice(0)) socket.destroy()
+  })
+  servers.splice(servers.indexOf(server.tcp), 1)
 }
 
 /** Sends one raw HTTP request through a tunnel socket and reads the raw response. */
@@ -263,5 +279,90 @@ describe('kick listen tunnels', () => {
     )
     expect(hung.code).toBe(1)
     expect(hung.stderr).toContain('Error: the ngrok tunnel did not open within 1s')
+  })
+
+  describe('when the tunnel dies', () => {
+    const listenThrough = async (server: { url: string }, giveUp: string): Promise<Running> => {
+      running = await startKick(
+        ['listen', '--public-key-file', key.pemFile, '--tunnel', 'localtunnel', '--tunnel-host', server.url],
+        { KICK_TUNNEL_GIVE_UP: giveUp },
+      )
+      return running
+    }
+
+    it('localtunnel: retries a server that drops every connection with backoff, then exits 1 naming the tunnel', async () => {
+      const server = await fakeLocaltunnelServer()
+      const kick = await listenThrough(server, '8s')
+      await until(() => server.sockets.length === 2, 'the 2 tunnel sockets')
+      // from now on the server takes each connection and drops it at once, as one that lost this client would
+      const attempts: number[] = []
+      server.tcp.removeAllListeners('connection')
+      server.tcp.on('connection', (socket: Socket) => {
+        attempts.push(Date.now())
+        socket.destroy()
+      })
+      const down = Date.now()
+      for (const socket of server.sockets.splice(0)) socket.destroy()
+
+      expect((await kick.exited).code).toBe(1)
+      const lines = kick.stderr().trimEnd().split('\n')
+      // one warning, not one per attempt
+      expect(lines.filter((line) => line.startsWith('Warning:'))).toEqual([
+        'Warning: the localtunnel tunnel lost its server (the server closed the connection): reconnecting for up to 8s',
+      ])
+      expect(lines.at(-1)).toBe(
+        'Error: the localtunnel tunnel (https://quiet-fox.loca.lt) is gone: no connection to its server for 8s ' +
+          '(the server closed the connection): Kick can no longer reach this listener',
+      )
+      // reconnections 1 s, 2 s, 4 s apart (at least: a busy machine only makes them later), not a tight loop
+      expect(attempts.length).toBeGreaterThanOrEqual(2)
+      expect(attempts.length).toBeLessThanOrEqual(4)
+      const gaps = attempts.map((at, i) => at - (i ? attempts[i - 1]! : down))
+      gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(900 * 2 ** i))
+    })
+
+    it('localtunnel: reconnects when its server comes back, and goes on receiving', async () => {
+      const server = await fakeLocaltunnelServer()
+      const kick = await listenThrough(server, '30s')
+      await until(() => server.sockets.length === 2, 'the 2 tunnel sockets')
+      await goAway(server)
+      await until(() => kick.stderr().includes('lost its server'), 'the warning')
+      expect(kick.stderr()).toContain(
+        'Warning: the localtunnel tunnel lost its server (the server closed the connection): reconnecting for up to 30s\n',
+      )
+
+      // the same port again
+      const back = createTcpServer((socket) => server.sockets.push(socket))
+      servers.push(back)
+      back.on('connection', (socket: Socket) => connections.push(socket))
+      await new Promise<void>((resolve) => back.listen(server.tcpPort, '127.0.0.1', resolve))
+      await until(
+        () => kick.stderr().includes('the localtunnel tunnel is connected again'),
+        'the reconnection',
+      )
+      const d = delivery(key.privateKey)
+      expect(await throughTunnel(server.sockets[0]!, '/', d.headers, d.body)).toMatch(
+        /^HTTP\/1\.1 200 OK\r\n/,
+      )
+      await until(() => kick.events().length === 1, 'the event')
+      kick.child.kill('SIGINT')
+      expect((await kick.exited).code).toBe(0)
+      expect(kick.stderr().match(/^Warning:/gm)).toHaveLength(1)
+    })
+
+    it('cloudflared: exiting after it gave the URL is exit 1 naming the tunnel, not a silent dead URL', async () => {
+      const fake = fakeCloudflared('url')
+      const kick = (running = await startKick(
+        ['listen', '--public-key-file', key.pemFile, '--tunnel', 'cloudflared'],
+        { PATH: fake.path },
+      ))
+      process.kill(Number(readFileSync(fake.pidFile, 'utf8')), 'SIGKILL')
+      expect((await kick.exited).code).toBe(1)
+      expect(kick.stderr().trimEnd().split('\n').at(-1)).toBe(
+        'Error: the cloudflared tunnel (https://quiet-fox-lamp.trycloudflare.com) is gone: cloudflared exited ' +
+          '(SIGKILL): 2026-01-01T00:00:00Z INF |  https://quiet-fox-lamp.trycloudflare.com                                  |: ' +
+          'Kick can no longer reach this listener',
+      )
+    })
   })
 })

@@ -4,6 +4,7 @@ import { KickCommand } from '../../base-command.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
 import { Faults, FAULTS, parseFault } from '../../mock/faults.js'
+import { escapeControls } from '../../output/sanitize.js'
 
 export const DEFAULT_MOCK_PORT = 8787
 
@@ -115,7 +116,8 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
         rateLimitWindow: flags['rate-limit-window'],
         accessTokenTtl: flags['access-token-ttl'],
         faults,
-        log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+        log: (line) =>
+          process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${escapeControls(line)}\n`),
       })
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code

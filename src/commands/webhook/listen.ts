@@ -117,9 +117,16 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
       process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
     })
 
-    const { runListen } = await import('../../webhooks/listen.js')
+    const [{ runListen }, { checkSaveDir }] = await Promise.all([
+      import('../../webhooks/listen.js'),
+      import('../../webhooks/saved-delivery.js'),
+    ])
+    if (flags.save !== undefined) await checkSaveDir(flags.save)
+    // oclif rethrows every stdout error but EPIPE, a crash with a stack trace: listen handles them itself
+    // (what cannot be printed is answered 503, and the run ends with exit 1 saying why)
+    process.stdout.removeAllListeners('error')
     try {
-      await runListen({
+      process.exitCode = await runListen({
         host: flags.host,
         port: flags.port,
         path: flags.path,

@@ -4,6 +4,7 @@ import { KickCommand } from '../../base-command.js'
 import { setPayloadFlag } from '../../flags.js'
 import { KickError, UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
+import { escapeControls } from '../../output/sanitize.js'
 import type { TriggerResult } from '../../webhooks/trigger.js'
 
 export default class WebhookTrigger extends KickCommand<typeof WebhookTrigger> {
@@ -61,7 +62,9 @@ Events: ${EVENT_TYPES.join(', ')}.`
       }
       results.push(result)
       if (!this.jsonEnabled())
-        this.log(`${result.status} ${event} ${result.id}${result.body ? ` ${result.body.trimEnd()}` : ''}`)
+        this.log(
+          `${result.status} ${event} ${result.id}${result.body ? ` ${escapeControls(result.body.trimEnd())}` : ''}`,
+        )
     }
     const failed = results.filter((result) => result.status >= 300)
     if (failed.length) {

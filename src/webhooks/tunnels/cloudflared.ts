@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 
 import { KickError } from '../../errors.js'
-import type { Tunnel, TunnelOptions, TunnelStart } from './tunnel.js'
+import { type Tunnel, TunnelHealth, type TunnelOptions, type TunnelStart } from './tunnel.js'
 
 /** The quick-tunnel URL cloudflared logs once the tunnel is up. */
 const QUICK_TUNNEL_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/
@@ -17,7 +17,9 @@ export function startCloudflared(options: TunnelOptions): TunnelStart {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let closing = false
+  const health = new TunnelHealth('cloudflared', options)
   const stop = (): void => {
+    health.close()
     closing = true
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   }
@@ -33,6 +35,7 @@ export function startCloudflared(options: TunnelOptions): TunnelStart {
       found = true
       resolve({
         url: match[0],
+        lost: health.lost,
         close: async () => {
           stop()
           if (child.exitCode === null && child.signalCode === null) {
@@ -54,8 +57,8 @@ export function startCloudflared(options: TunnelOptions): TunnelStart {
     })
     child.once('exit', (code, signal) => {
       if (found) {
-        if (!closing)
-          options.warn(`cloudflared stopped (${signal ?? `exit ${code}`}): the public URL no longer works`)
+        // cloudflared reconnects to Cloudflare by itself while it runs; once it exits, nothing does
+        if (!closing) health.gone(`cloudflared exited (${signal ?? `exit ${code}`}): ${lastLine}`)
         return
       }
       if (closing) return reject(new KickError('cloudflared was stopped before it opened a tunnel'))

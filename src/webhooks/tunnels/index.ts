@@ -1,5 +1,5 @@
 import { KickError } from '../../errors.js'
-import { formatDuration } from '../duration.js'
+import { formatDuration, parseDuration } from '../duration.js'
 import type { Tunnel, TunnelKind, TunnelOptions } from './tunnel.js'
 
 /**
@@ -12,7 +12,9 @@ export async function startTunnel(
 ): Promise<Tunnel> {
   // a listener on every interface is reached locally through loopback
   const localHost = ['0.0.0.0', '::', '[::]'].includes(options.localHost) ? '127.0.0.1' : options.localHost
-  const resolved = { ...options, localHost }
+  // KICK_TUNNEL_GIVE_UP (undocumented): shortens the minute for the tests
+  const giveUpMs = parseDuration(process.env.KICK_TUNNEL_GIVE_UP ?? '') || options.giveUpMs
+  const resolved = { ...options, localHost, giveUpMs }
   const start =
     kind === 'ngrok'
       ? (await import('./ngrok.js')).startNgrok(resolved)

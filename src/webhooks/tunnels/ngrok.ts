@@ -1,5 +1,5 @@
 import { KickError } from '../../errors.js'
-import { checkTunnelPrerequisites, type TunnelOptions, type TunnelStart } from './tunnel.js'
+import { checkTunnelPrerequisites, TunnelHealth, type TunnelOptions, type TunnelStart } from './tunnel.js'
 
 /**
  * ngrok through its Node SDK (`@ngrok/ngrok`, a native module), authenticated by NGROK_AUTHTOKEN. The SDK is
@@ -8,6 +8,7 @@ import { checkTunnelPrerequisites, type TunnelOptions, type TunnelStart } from '
  */
 export function startNgrok(options: TunnelOptions): TunnelStart {
   let aborted = false
+  const health = new TunnelHealth('ngrok', options)
   const tunnel = (async () => {
     checkTunnelPrerequisites('ngrok')
     const ngrok = await loadNgrok()
@@ -16,6 +17,9 @@ export function startNgrok(options: TunnelOptions): TunnelStart {
       listener = await ngrok.forward({
         addr: `${options.localHost}:${options.localPort}`,
         authtoken_from_env: true,
+        // the session reconnects by itself (with its own backoff); a session closed for long is a dead URL
+        onStatusChange: (status: string) =>
+          status === 'closed' ? health.down('session closed') : health.up(),
         ...(options.tunnelHost ? { server_addr: options.tunnelHost } : {}),
       })
     } catch (error) {
@@ -26,7 +30,14 @@ export function startNgrok(options: TunnelOptions): TunnelStart {
       await listener.close().catch(() => undefined)
       throw new KickError('ngrok opened a tunnel without a URL')
     }
-    return { url, close: () => listener.close().catch(() => undefined) }
+    return {
+      url,
+      lost: health.lost,
+      close: () => {
+        health.close()
+        return listener.close().catch(() => undefined)
+      },
+    }
   })()
   return {
     tunnel,
