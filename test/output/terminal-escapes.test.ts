@@ -110,8 +110,10 @@ describe.skipIf(!hasScript)('text from others in a terminal', () => {
     expectInert(result.stdout)
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('Error:'))
     expect(errors).toHaveLength(1)
+    // the client folds the message's line breaks into spaces (an error is one line) and drops the part that
+    // repeats the status text; what is left of the control characters is escaped
     expect(errors[0]).toContain(
-      'bad request hi\\e]0;pwned\\u0007 \\e[31mred\\e[0m\\u0007\\rOVERWRITE\\n12:00:00',
+      'Bad Request: hi\\e]0;pwned\\u0007 \\e[31mred\\e[0m\\u0007 OVERWRITE 12:00:00 forged line',
     )
 
     const verbose = await kickInTerminal(['channels', 'get', '--slug', 'xqc', '--verbose'])
