@@ -1,4 +1,4 @@
-import { type Command, CommandHelp, Help } from '@oclif/core'
+import { type Command, CommandHelp, Help, type Interfaces } from '@oclif/core'
 
 import { HELP_TOPICS } from './topics.js'
 import { usageLine } from './usage.js'
@@ -18,6 +18,11 @@ const ROOT_EXAMPLES = [
  * Loaded only to show help (package.json oclif.helpClass), so no other command pays for it.
  */
 export default class KickHelp extends Help {
+  /** `autocomplete` is a command with a subcommand: listed once, under COMMANDS, not as a topic as well. */
+  protected get sortedTopics(): Interfaces.Topic[] {
+    return super.sortedTopics.filter((topic) => !this.config.findCommand(topic.name))
+  }
+
   async showRootHelp(): Promise<void> {
     await super.showRootHelp()
     const bin = this.config.bin
