@@ -8,6 +8,7 @@ const root = join(__dirname, '..')
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 pjson.oclif.commands = './src/commands'
 pjson.oclif.hooks = { command_not_found: './src/hooks/command-not-found.ts' }
+pjson.oclif.helpClass = './src/help/kick-help.ts'
 import('@oclif/core').then(({ execute }) =>
   execute({ development: true, dir: __filename, loadOptions: { root, pjson } }),
 )

@@ -28,6 +28,8 @@ const files = commandFiles(commandsDir).sort()
 const entry = [
   `export { execute } from '@oclif/core'`,
   `export { default as commandNotFound } from './hooks/command-not-found.js'`,
+  // oclif takes the help class from this export's .default: a getter, so only showing help loads it
+  `export const KickHelp = { get default() { return require('./help/kick-help.js').default } }`,
   `export const COMMANDS = {`,
   ...files.map((file) => {
     // relative() answers with the platform's separator: `auth\login` on Windows

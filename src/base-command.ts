@@ -17,14 +17,8 @@ export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
 >
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/**
- * The shared part of every command: `--profile`, `--verbose`, `--json` (on by itself when stdout is not a
- * terminal), the exit-code policy, and a Kick client built on first use.
- */
-export abstract class KickCommand<T extends typeof Command> extends Command {
-  static enableJsonFlag = true
-
-  static baseFlags = {
+function sharedFlags() {
+  return {
     profile: Flags.string({
       description: 'stored account and config to use [env: KICK_PROFILE]',
       helpGroup: 'GLOBAL',
@@ -33,6 +27,28 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       description: 'print each HTTP request and response to stderr (secrets redacted)',
       helpGroup: 'GLOBAL',
     }),
+  }
+}
+
+/** The base flags of a command whose output is never JSON (`kick mock start`, `kick auth token`, `kick help`). */
+export const flagsWithoutJson = sharedFlags()
+type GlobalFlags = typeof flagsWithoutJson & { json?: Interfaces.BooleanFlag<boolean> }
+
+/**
+ * The shared part of every command: `--profile`, `--verbose`, `--json` (on by itself when stdout is not a
+ * terminal), the exit-code policy, and a Kick client built on first use.
+ */
+export abstract class KickCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true
+
+  // oclif adds its own --json ("Format output as json.") to commands with enableJsonFlag; one defined here
+  // replaces it, so it reads like every other flag. `kick api` keeps it too: its output is JSON already.
+  static baseFlags: GlobalFlags = {
+    json: Flags.boolean({
+      description: 'print JSON (the default when stdout is not a terminal)',
+      helpGroup: 'GLOBAL',
+    }),
+    ...sharedFlags(),
   }
 
   /** Commands that handle SIGINT themselves (listen, mock) set this; the rest exit 130. */
@@ -51,6 +67,13 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       const interrupted = (): never => process.exit(ExitCode.interrupted)
       process.once('SIGINT', interrupted)
       process.once('SIGTERM', interrupted)
+      // The reader went away (`kick … --paginate | head -1`): nothing more can be delivered, so stop at once,
+      // quietly and successfully, as a Unix filter killed by SIGPIPE would (no further pages fetched).
+      // listen and mock handle a closed stdout themselves: they still have subscriptions to undo.
+      process.stdout.on('error', (error) => {
+        if (!isBrokenPipe(error)) throw error
+        process.exit(ExitCode.ok)
+      })
     }
     const { args, argv, flags } = await this.parse({
       flags: this.ctor.flags,
@@ -225,6 +248,15 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   }
 
   /**
+   * Some of what was asked for did not come back (Kick answers unknown ids with nothing): what did is still
+   * the result, printed before the command fails with exit 1 naming the rest.
+   */
+  protected missing(found: unknown, message: string): KickError {
+    if (this.jsonEnabled()) this.logJson(found)
+    return new KickError(message)
+  }
+
+  /**
    * Asks before a destructive verb in a terminal; `--yes` skips it and non-terminal runs never prompt.
    * Declining is exit 1 with nothing done.
    */
@@ -237,11 +269,20 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr, the documented exit code, and stdout left clean (also under --json). */
   protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    if (isBrokenPipe(error)) {
+      process.exitCode = ExitCode.ok
+      return
+    }
     const { message, exitCode, detail } = classify(error)
     process.exitCode = exitCode
     process.stderr.write(`${red('Error:')} ${escapeControls(message)}\n`)
     if (detail && this.flags?.verbose) process.stderr.write(`${escapeLines(detail)}\n`)
   }
+}
+
+/** A write to a pipe whose reader has closed it. */
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
 }
 
 function classify(error: Error & { oclif?: { exit?: number } }): {
@@ -266,10 +307,23 @@ function classify(error: Error & { oclif?: { exit?: number } }): {
  * keep the problem, on one line, naming flags as they are typed.
  */
 function oneLine(message: string): string {
-  return message
-    .split('\n')
-    .map((line) => line.trim().replace(/:$/, ''))
-    .filter((line) => line !== '' && !/^(See more help|The following errors? occurred)/.test(line))
+  const lines = message.split('\n').map((line) => line.trim().replace(/:$/, ''))
+  // "Missing 1 required arg:" is followed by a line per argument, "name  description": name them as usage does.
+  const missing = lines.findIndex((line) => /^Missing \d+ required args?$/.test(line))
+  if (missing !== -1) {
+    const names = lines
+      .slice(missing + 1)
+      .map((line) => /^(\S+)\s{2,}/.exec(line)?.[1] ?? /^(\S+)$/.exec(line)?.[1])
+      .filter((name) => name !== undefined)
+    if (names.length) return `missing argument ${names.map((name) => name.toUpperCase()).join(' ')}`
+  }
+  return lines
+    .filter(
+      (line) =>
+        line !== '' &&
+        // oclif's notes on how its parser works are not about what went wrong
+        !/^(See more help|The following errors? occurred|Note: |Alternatively, )/.test(line),
+    )
     .join(': ')
     .replace(/\bMissing required flag (\w[\w-]*)/g, 'Missing required flag --$1')
 }

@@ -57,16 +57,20 @@ command exits 1 (4 for 401).`
       char: 'f',
       description: 'string field key=value (repeatable)',
       multiple: true,
+      // `kick api -F id=1 users`: a repeated flag takes one value each time, so the path may come last
+      multipleNonGreedy: true,
     }),
     field: Flags.string({
       char: 'F',
       description: 'typed field key=value: numbers, true/false/null, @file, @- for stdin (repeatable)',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     header: Flags.string({
       char: 'H',
       description: "extra request header 'Name: value' (repeatable)",
       multiple: true,
+      multipleNonGreedy: true,
     }),
     input: Flags.string({ description: 'file to send as the request body (- for stdin)' }),
     paginate: Flags.boolean({
@@ -191,7 +195,9 @@ command exits 1 (4 for 401).`
       )
       return
     }
-    await write(process.stdout, response.text)
+    // The bytes as Kick sent them, and a final newline (the shell prompt then starts on its own line, and
+    // line-based tools see a complete last line).
+    await write(process.stdout, response.text.endsWith('\n') ? response.text : `${response.text}\n`)
   }
 
   private async failure(response: RawResponse, request: SendOptions): Promise<KickError> {

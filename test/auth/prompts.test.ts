@@ -21,9 +21,9 @@ describe('kick login in a terminal', () => {
     expect(result.output).not.toContain(CLIENT_SECRET)
     expect(result.output).toMatch(/Logged in to Kick as \S+ \(user id 100001\) on profile/)
 
-    const id = await runKick(['config', 'get', 'client-id'], { env })
+    const id = await runKick(['config', 'get', 'client-id', '--json'], { env })
     expect(JSON.parse(id.stdout)).toEqual({ key: 'client-id', value: CLIENT_ID, source: 'file' })
-    const secret = await runKick(['config', 'get', 'client-secret'], { env })
+    const secret = await runKick(['config', 'get', 'client-secret', '--json'], { env })
     expect(JSON.parse(secret.stdout).value).toBe('(hidden)')
   })
 

@@ -25,14 +25,32 @@ describe('kick api', () => {
     })
   const dir = mkdtempSync(join(tmpdir(), 'kick-api-'))
 
-  it('GETs /public/v1/PATH and prints the body byte for byte', async () => {
+  it('GETs /public/v1/PATH and prints the body byte for byte, then a newline', async () => {
     const body = '{"data":[{"user_id":1,"name":"a"}],"message":"OK"}'
     fixture().stub('GET', '/public/v1/users', { body, headers: { 'content-type': 'application/json' } })
     const result = await kick(['api', 'users'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(result.stdout).toBe(body)
+    expect(result.stdout).toBe(`${body}\n`)
     expect(fixture().requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+  })
+
+  it('takes flags before the path, repeated ones included, and accepts --json like every command', async () => {
+    const body = '{"data":[],"message":"OK"}\n'
+    fixture().stub('GET', '/public/v1/users', { body })
+    const result = await kick(['api', '-X', 'GET', '-F', 'id=1', '-F', 'id=2', '--json', 'users'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    // a body that ends in a newline gets no second one
+    expect(result.stdout).toBe(body)
+    expect(fixture().requests[0]!.query.getAll('id')).toEqual(['1', '2'])
+  })
+
+  it("without a path: one usage line, none of the parser's notes, exit 2", async () => {
+    const result = await kick(['api', '-X', 'GET', '-F', 'id=1'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('Error: missing argument PATH: see `kick api --help`\n')
   })
 
   it('uses a /public/ path as is and keeps a query written into PATH', async () => {
@@ -150,7 +168,7 @@ describe('kick api', () => {
     expect(lines[0]).toBe('HTTP/1.1 200 OK')
     expect(lines).toContain('Content-Type: application/json')
     expect(lines).toContain('X-Request-Id: r1')
-    expect(body).toBe('{"data":{"total_count":1}}')
+    expect(body).toBe('{"data":{"total_count":1}}\n')
   })
 
   it("prints the body of a failed answer, then exits 1 with Kick's message on one line", async () => {
@@ -162,7 +180,7 @@ describe('kick api', () => {
     })
     const result = await kick(['api', 'chat', '-f', 'content=x'])
     expect(result.code).toBe(1)
-    expect(result.stdout).toBe(body)
+    expect(result.stdout).toBe(`${body}\n`)
     expect(result.stderr).toBe('Error: Kick answered 400 Bad Request: Invalid request: content is too long\n')
   })
 
@@ -227,7 +245,7 @@ describe('kick api', () => {
       'token_hint_type=access_token',
     ])
     expect(result.code).toBe(0)
-    expect(result.stdout).toBe('OK')
+    expect(result.stdout).toBe('OK\n')
     expect(auth.requests[0]!.form?.toString()).toBe('token=abc&token_hint_type=access_token')
     expect(auth.requests[0]!.headers.authorization).toBeUndefined()
     expect(fixture().requests).toHaveLength(0)
@@ -266,7 +284,7 @@ describe('kick api', () => {
     [['users', '--input', '-', '-F', 'a=@-'], 'stdin can feed --input - or a field'],
     [['users', '--paginate', '-i'], '--include'],
     [['users', '-X', 'GET', '--input', 'body.json'], 'a GET request has no body'],
-    [['users', '--json'], 'Nonexistent flag: --json'],
+    [['users', '--jsn'], 'Nonexistent flag: --jsn'],
   ])('refuses %j with exit 2 and no request', async (args, message) => {
     const result = await kick(['api', ...args])
     expect(result.code).toBe(2)

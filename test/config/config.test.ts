@@ -46,9 +46,16 @@ describe('kick config', () => {
       },
     })
 
+    // one value: bare also in a pipe, so `$(kick config get api-url)` works; JSON only with --json
     const get = await kick(['config', 'get', 'api-url'])
-    expect(get).toMatchObject({ code: 0, stderr: '' })
-    expect(JSON.parse(get.stdout)).toEqual({ key: 'api-url', value: 'http://127.0.0.1:3000', source: 'file' })
+    expect(get).toMatchObject({ code: 0, stderr: '', stdout: 'http://127.0.0.1:3000\n' })
+    const getJson = await kick(['config', 'get', 'api-url', '--json'])
+    expect(getJson).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(getJson.stdout)).toEqual({
+      key: 'api-url',
+      value: 'http://127.0.0.1:3000',
+      source: 'file',
+    })
 
     const list = await kick(['config', 'list'], {
       KICK_CLIENT_SECRET: undefined,
@@ -148,7 +155,8 @@ describe('kick config', () => {
     if (keyring) expect(files).toEqual([])
     expect(readFileSync(configFile, 'utf8')).not.toContain(secret)
 
-    const get = await kick(['config', 'get', 'client-secret'])
+    expect((await kick(['config', 'get', 'client-secret'])).stdout).toBe('(hidden)\n')
+    const get = await kick(['config', 'get', 'client-secret', '--json'])
     expect(get.stdout).not.toContain(secret)
     expect(JSON.parse(get.stdout)).toEqual({
       key: 'client-secret',
@@ -196,7 +204,7 @@ describe('kick config', () => {
     expect(piped.stderr).not.toContain('shell history')
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toBe('s3cret')
-    expect(JSON.parse((await kick(['config', 'get', 'client-secret'], env)).stdout).source).toBe(
+    expect(JSON.parse((await kick(['config', 'get', 'client-secret', '--json'], env)).stdout).source).toBe(
       'secret-file',
     )
     expect(JSON.parse((await kick(['config', 'unset', 'client-secret'], env)).stdout).removed).toBe(true)

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import type { LoginResult } from '../../auth/login.js'
 import { validateConfigValue } from '../../config/config.js'
 import { UsageError } from '../../errors.js'
@@ -19,6 +20,9 @@ export default class AuthLogin extends KickCommand<typeof AuthLogin> {
     '<%= config.bin %> login --all-scopes --profile bot',
     '<%= config.bin %> login --scopes user:read --no-browser',
   ]
+
+  // for shell completion: --scopes is a comma list the command checks itself
+  static completions: CompletionValues = { '--scopes': SCOPES }
 
   static flags = {
     scopes: Flags.string({

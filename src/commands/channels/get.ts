@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
-import { KickError } from '../../errors.js'
 import { checkChannelSlugs } from '../../kick/limits.js'
 import type { Channel } from '../../kick/types.js'
 
@@ -51,12 +50,11 @@ export default class ChannelsGet extends KickCommand<typeof ChannelsGet> {
     const missingSlugs = slugs.filter((slug) => !foundSlugs.has(slug.toLowerCase()))
     const missingIds = ids.filter((id) => !foundIds.has(id))
     if (missingSlugs.length || missingIds.length) {
-      // The channels that were found are the result too: print them before failing.
-      if (this.jsonEnabled()) this.logJson(data)
       const what = missingSlugs.length
         ? `slug ${missingSlugs.join(', ')}`
         : `broadcaster id ${missingIds.join(', ')}`
-      throw new KickError(
+      throw this.missing(
+        data,
         `no channel found for ${what}: check the ${missingSlugs.length ? 'spelling' : 'id'} (Kick answers unknown channels with nothing)`,
       )
     }

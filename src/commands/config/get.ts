@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import { Args, Command } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import { CONFIG_KEYS, type ConfigEntry, configKey } from '../../config/config.js'
@@ -10,6 +10,11 @@ export default class ConfigGet extends KickCommand<typeof ConfigGet> {
 
   static args = {
     key: Args.string({ description: 'config key', required: true, options: [...CONFIG_KEYS] }),
+  }
+
+  /** One value: bare also in a pipe, for `$(kick config get client-id)`; JSON only with --json. */
+  public jsonEnabled(): boolean {
+    return Command.prototype.jsonEnabled.call(this)
   }
 
   async run(): Promise<ConfigEntry> {

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import { KickError, UsageError } from '../../errors.js'
 import { broadcasterIdFlag } from '../../flags.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
@@ -17,6 +18,9 @@ Events: ${EVENT_TYPES.join(', ')}.`
   ]
 
   static strict = false
+  // for shell completion: the event types, checked by the command itself
+  static completions: CompletionValues = { event: EVENT_TYPES }
+
   static args = {
     event: Args.string({ description: 'event type (one or more)', required: true }),
   }

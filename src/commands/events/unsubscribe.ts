@@ -7,6 +7,9 @@ import type { Subscription } from '../../kick/types.js'
 
 export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscribe> {
   static summary = 'Delete webhook event subscriptions by id, or all of them'
+  static description =
+    'Kick answers the same whether or not an id exists, so for ids the command reports the deletion as ' +
+    'requested ({"requested": [...]} in JSON); with --all the ids come from Kick\'s own list ({"deleted": [...]}).'
   static examples = [
     '<%= config.bin %> events unsubscribe 01JMJVAGE9JQS97VRBDPB9MZNB',
     '<%= config.bin %> events unsubscribe --all --yes',
@@ -22,7 +25,7 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
     yes: yesFlag,
   }
 
-  async run(): Promise<{ deleted: string[] }> {
+  async run(): Promise<{ deleted: string[] } | { requested: string[] }> {
     const given = this.positionals
     if (this.flags.all && given.length) throw new UsageError('pass subscription ids or --all, not both')
     if (!this.flags.all && !given.length) throw new UsageError('pass one or more subscription ids, or --all')
@@ -39,7 +42,13 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
       await this.confirm(`Delete ${what}?`, this.flags.yes)
     }
     await kick.call('eventsUnsubscribe', { query: { id: ids } })
-    this.done(`Deleted ${ids.length} subscription${ids.length === 1 ? '' : 's'}`)
-    return { deleted: ids }
+    const count = `${ids.length} subscription${ids.length === 1 ? '' : 's'}`
+    if (this.flags.all) {
+      this.done(`Deleted ${count}`)
+      return { deleted: ids }
+    }
+    // Kick answers 204 whether or not an id exists: all that is known is that it was asked.
+    this.done(`Requested deletion of ${count} (Kick does not say which existed: see \`kick events list\`)`)
+    return { requested: ids }
   }
 }

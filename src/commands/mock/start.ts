@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 
-import { KickCommand } from '../../base-command.js'
+import { KickCommand, flagsWithoutJson } from '../../base-command.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
 import { Faults, FAULTS, parseFault } from '../../mock/faults.js'
@@ -36,6 +36,7 @@ KICK_ACCESS_TOKEN, a token of the seeded login user with every scope, so CI need
 to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
 
   static enableJsonFlag = false
+  static baseFlags = flagsWithoutJson
   static handlesSignals = true
 
   static examples = [

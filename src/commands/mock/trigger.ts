@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import { setPayloadFlag } from '../../flags.js'
 import { UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
@@ -21,6 +22,8 @@ Events: ${EVENT_TYPES.join(', ')}.`
   static args = {
     event: Args.string({ description: 'event type', required: true }),
   }
+
+  static completions: CompletionValues = { event: EVENT_TYPES }
 
   static flags = {
     'broadcaster-id': Flags.integer({

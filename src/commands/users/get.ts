@@ -6,6 +6,9 @@ import type { User } from '../../kick/types.js'
 
 export default class UsersGet extends KickCommand<typeof UsersGet> {
   static summary = 'Get users by id, or the user the token belongs to'
+  static description =
+    'Kick answers unknown ids with nothing, so this exits 1 naming every id that did not come back (the users ' +
+    'found are still printed).'
   static examples = [
     '<%= config.bin %> users get',
     '<%= config.bin %> users get --id 721956 --id 30111 --json',
@@ -26,6 +29,13 @@ export default class UsersGet extends KickCommand<typeof UsersGet> {
       { header: 'NAME', get: (user) => user.name },
       { header: 'EMAIL', get: (user) => user.email },
     ])
+    const found = new Set(data.map((user) => user.user_id))
+    const missing = [...new Set(this.flags.id ?? [])].filter((id) => !found.has(id))
+    if (missing.length)
+      throw this.missing(
+        data,
+        `no user found for id ${missing.join(', ')}: check the id (Kick answers unknown users with nothing)`,
+      )
     return data
   }
 }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import { UsageError } from '../../errors.js'
 import { EVENT_TYPES, type EventType, isEventType } from '../../kick/events.js'
 import { parseDuration } from '../../webhooks/duration.js'
@@ -24,6 +25,9 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     '<%= config.bin %> listen --count 1 --events kicks.gifted --json',
     '<%= config.bin %> listen --port 8080 --forward-to http://localhost:3000/webhooks/kick',
   ]
+
+  // for shell completion: comma lists of event types the command checks itself
+  static completions: CompletionValues = { '--events': EVENT_TYPES, '--subscribe': EVENT_TYPES }
 
   static flags = {
     port: Flags.integer({

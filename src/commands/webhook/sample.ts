@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import { UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType, samplePayload } from '../../kick/events.js'
 
@@ -11,6 +12,9 @@ export default class WebhookSample extends KickCommand<typeof WebhookSample> {
     '<%= config.bin %> webhook sample chat.message.sent',
     '<%= config.bin %> webhook sample kicks.gifted | jq .gift',
   ]
+
+  // for shell completion: the event types, checked by the command itself
+  static completions: CompletionValues = { event: EVENT_TYPES }
 
   static args = {
     event: Args.string({ description: 'event type', required: true }),

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import type { CompletionValues } from '../../completion/model.js'
 import { setPayloadFlag } from '../../flags.js'
 import { KickError, UsageError } from '../../errors.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
@@ -19,6 +20,9 @@ Events: ${EVENT_TYPES.join(', ')}.`
     '<%= config.bin %> trigger chat.message.sent --to http://localhost:3000/webhooks/kick',
     '<%= config.bin %> trigger kicks.gifted --to http://127.0.0.1:8080/ --set gift.amount=500 --set sender.username=bob',
   ]
+
+  // for shell completion: the event types, checked by the command itself
+  static completions: CompletionValues = { event: EVENT_TYPES }
 
   static args = {
     event: Args.string({ description: 'event type', required: true }),

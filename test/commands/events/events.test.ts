@@ -15,7 +15,7 @@ const subscription = (id: string) => ({
 })
 
 describe('kick events', () => {
-  const { fixture, kick } = useFixtureKick()
+  const { fixture, kick, kickInTerminal } = useFixtureKick()
 
   it('list filters by broadcaster', async () => {
     fixture().stub('GET', '/public/v1/events/subscriptions', ok([subscription('A')]))
@@ -111,13 +111,22 @@ describe('kick events', () => {
     expect(fixture().requests).toHaveLength(0)
   })
 
-  it('unsubscribe deletes the given ids with repeated id keys', async () => {
+  it('unsubscribe asks Kick to delete the given ids (repeated id keys), claiming no more than Kick says', async () => {
     fixture().stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
     const result = await kick(['events', 'unsubscribe', 'A', 'B'])
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual({ deleted: ['A', 'B'] })
+    // Kick answers 204 for an id that does not exist too: "requested", not "deleted"
+    expect(JSON.parse(result.stdout)).toEqual({ requested: ['A', 'B'] })
     expect(result.stderr).toBe('')
     expect(fixture().requests[0]!.query.getAll('id')).toEqual(['A', 'B'])
+  })
+
+  it('unsubscribe in a terminal says the deletion was requested, since Kick cannot tell an unknown id', async () => {
+    fixture().stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
+    const result = await kickInTerminal(['events', 'unsubscribe', '01JNOTASUBSCRIPTION0000000'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Requested deletion of 1 subscription (Kick does not say which existed')
+    expect(result.stdout).not.toMatch(/Deleted/)
   })
 
   it('unsubscribe --all lists, then deletes every subscription in batches of 50 without prompting off a terminal', async () => {

@@ -154,7 +154,7 @@ describe('kick redemptions accept', () => {
   })
 
   it.each([
-    [[], /Missing 1 required arg/],
+    [[], /missing argument ID/],
     [[A, 'nope'], /redemption id "nope" is not a Kick id/],
     [[A, A.toLowerCase()], new RegExp(`redemption id ${A.toLowerCase()} is given twice`)],
   ])('rejects %j with exit 2 before any request', async (args, message) => {

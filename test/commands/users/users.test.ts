@@ -12,7 +12,7 @@ const me = {
 const other = { user_id: 30111, name: 'inxxxxx', email: '', profile_picture: '' }
 
 describe('kick users get', () => {
-  const { fixture, kick } = useFixtureKick()
+  const { fixture, kick, kickInTerminal } = useFixtureKick()
 
   it('without --id asks for the token owner and prints the data as JSON', async () => {
     fixture().stub('GET', '/public/v1/users', ok([me]))
@@ -43,6 +43,23 @@ describe('kick users get', () => {
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual([other, me])
     expect(fixture().requests[0]!.query.getAll('id')).toEqual(['30111', '721956'])
+  })
+
+  it('exits 1 naming the ids Kick did not return, after printing the users it did (like channels get)', async () => {
+    fixture().stub('GET', '/public/v1/users', ok([me]))
+    const result = await kick(['users', 'get', '--id', '721956', '--id', '999', '--id', '998', '--id', '999'])
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.stdout)).toEqual([me])
+    expect(lines(result.stderr)).toEqual([
+      'Error: no user found for id 999, 998: check the id (Kick answers unknown users with nothing)',
+    ])
+  })
+
+  it('in a terminal, prints the table of the users found, then the error line', async () => {
+    fixture().stub('GET', '/public/v1/users', ok([]))
+    const result = await kickInTerminal(['users', 'get', '--id', '999'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('Error: no user found for id 999')
   })
 
   it('rejects an id that is not a positive integer with exit 2 and no request', async () => {

@@ -1,0 +1,41 @@
+/**
+ * Help topics that are not commands (`kick help environment`, `kick help exit-codes`), as `gh help
+ * environment` has: the root help points here, so a newcomer finds them from `kick` alone.
+ */
+export const HELP_TOPICS = {
+  environment: {
+    summary: 'Environment variables kick reads',
+    text: `ENVIRONMENT
+  KICK_ACCESS_TOKEN    a token used as is, bypassing the keychain (CI)
+  KICK_PROFILE         the stored account and config to use (default "default"; --profile wins)
+  KICK_CLIENT_ID       the app's client id, overriding \`kick config set client-id\`
+  KICK_CLIENT_SECRET   the app's client secret, overriding the one in the keychain
+  KICK_REDIRECT_URI    the login redirect URI (default http://localhost:53682/callback)
+  KICK_API_URL         the API server (default https://api.kick.com); point it at \`kick mock start\`
+  KICK_AUTH_URL        the OAuth server (default https://id.kick.com)
+  BROWSER              a command \`kick login\` runs with the authorize URL instead of the system browser
+  NGROK_AUTHTOKEN      for \`kick listen --tunnel ngrok\`
+  NO_COLOR             no colour (there is none either when the output is not a terminal)
+  XDG_CONFIG_HOME      where config.json lives (default ~/.config; kick/config.json inside)
+  XDG_CACHE_HOME       where kick keeps its start-up cache (default ~/.cache)
+  CI                   when set, kick never prompts, even at a terminal`,
+  },
+  'exit-codes': {
+    summary: 'What each exit status means',
+    text: `EXIT CODES
+  0    success
+  1    an API, network or runtime error (also: Kick answered, but not with what was asked for)
+  2    a usage error: bad flags, arguments or input, found before any request
+  4    authentication needed or rejected: no token, a 401, a missing scope, a failed refresh
+  130  interrupted (Ctrl-C)
+
+Errors are one line on stderr, "Error: …", saying what failed and what to do next; stdout carries only
+the result, so \`kick … | jq\` never sees an error.`,
+  },
+} as const
+
+export type HelpTopic = keyof typeof HELP_TOPICS
+
+export function isHelpTopic(name: string): name is HelpTopic {
+  return Object.hasOwn(HELP_TOPICS, name)
+}
