@@ -89,12 +89,13 @@ export class PublicKeys {
     headers: DeliveryHeaders,
     rawBody: Buffer,
     options: VerifyOptions = {},
+    rawHeaders?: readonly string[],
   ): Verification | Promise<Verification> {
-    const first = verifyDelivery(headers, rawBody, this.keys(), options)
+    const first = verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders)
     if (first.ok || first.rejection.status !== 401 || first.rejection.reason !== SIGNATURE_MISMATCH)
       return first
     return this.refetchAfterFailure().then((changed) =>
-      changed ? verifyDelivery(headers, rawBody, this.keys(), options) : first,
+      changed ? verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders) : first,
     )
   }
 

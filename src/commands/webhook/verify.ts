@@ -9,7 +9,7 @@ export interface VerifiedFile {
   valid: true
   id: string
   subscription_id: string | null
-  type: string
+  type: string | null
   version: number | string | null
   timestamp: string
   key: 'kick' | 'dev'
@@ -53,7 +53,7 @@ Freshness is checked only with --max-age.`
     if (!verification.ok) throw new KickError(`invalid delivery: ${verification.rejection.reason}`)
     const { delivery } = verification
     this.done(
-      `valid: ${delivery.type} ${delivery.id} signed by ${delivery.key === 'dev' ? 'the local development key' : "Kick's key"}`,
+      `valid: ${delivery.type ?? '(no type)'} ${delivery.id} signed by ${delivery.key === 'dev' ? 'the local development key' : "Kick's key"}`,
     )
     return {
       valid: true,
