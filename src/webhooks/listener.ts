@@ -248,7 +248,9 @@ export class WebhookListener {
     const type = delivery.type
     if (type !== null && !KNOWN_TYPES.has(type) && !this.newTypes.has(type)) {
       this.newTypes.add(type)
-      this.options.log(`new event type ${type}: printed as received (kick knows ${EVENT_TYPES.length} types)`)
+      this.options.log(
+        `new event type ${type}: printed as received (not one of the ${EVENT_TYPES.length} Kick documents)`,
+      )
     }
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
