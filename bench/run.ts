@@ -11,15 +11,17 @@
  *              `kick listen` over a bare node:http + crypto.verify server (medians of 5 interleaved runs),
  *              p99 answer latency; then 30,000 more, RSS before/after, and every event printed exactly once
  *   paginate   `kick categories list --paginate --json` over 10,000 and 1,000,000 items: peak RSS
+ *   hostile    the answer latency of 50 real deliveries, each on a new connection, while 2,000 idle and
+ *              trickling connections are held open against `kick listen`
  *
- * Set BENCH_ROUNDS (start-up rounds, default 21) or BENCH_ONLY=startup|listen|paginate to narrow a run, and
- * KICK_BENCH_NODE to the path of another node binary to measure kick (and its baselines) on that Node.
+ * Set BENCH_ROUNDS (start-up rounds, default 21) or BENCH_ONLY=startup|listen|paginate|hostile to narrow a run,
+ * and KICK_BENCH_NODE to the path of another node binary to measure kick (and its baselines) on that Node.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { Agent, createServer, request, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -216,6 +218,18 @@ function startListener(args: string[]): Promise<Listener> {
   })
 }
 
+/** One POST of a signed event; answers its status. */
+function postEvent(url: string, agent: Agent | false, event: SignedEvent): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: event.headers }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end(event.body)
+  })
+}
+
 /** Sends events from `senders` concurrent keep-alive connections; answers the per-request latencies in ms. */
 async function send(
   url: string,
@@ -230,14 +244,7 @@ async function send(
     while (next < events.length) {
       const event = events[next++]!
       const sent = process.hrtime.bigint()
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = request(url, { method: 'POST', agent, headers: event.headers }, (res) => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode ?? 0))
-        })
-        req.on('error', reject)
-        req.end(event.body)
-      })
+      const status = await postEvent(url, agent, event)
       if (status !== 200) throw new Error(`event ${event.id} answered ${status}`)
       latencies.push(Number(process.hrtime.bigint() - sent) / 1e6)
     }
@@ -387,9 +394,54 @@ async function paginate(): Promise<void> {
   )
 }
 
+/** Issue 10: a flood of idle connections must not keep a real delivery waiting. */
+async function hostile(): Promise<void> {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = join(HOME, 'hostile-public.pem')
+  writeFileSync(pem, publicKey.export({ type: 'spki', format: 'pem' }))
+  const listener = await startListener([BIN, 'listen', '--public-key-file', pem, '--json'])
+  const { port } = new URL(listener.url)
+  const held: Socket[] = []
+  const trickling: Socket[] = []
+  let closed = 0
+  for (let i = 0; i < 2000; i++) {
+    const socket = connect(Number(port), '127.0.0.1')
+    socket.on('error', () => {}).on('close', () => closed++)
+    held.push(socket)
+    if (i % 2) {
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\n')
+      trickling.push(socket)
+    }
+  }
+  const trickle = setInterval(() => {
+    for (const socket of trickling) if (!socket.destroyed) socket.write('X-Slow: 1\r\n')
+  }, 500)
+  await waitFor(() => closed >= 1000, 'the listener to close the connections past its cap')
+  const events = signedEvents(50, privateKey)
+  const latencies: number[] = []
+  for (const event of events) {
+    const sent = process.hrtime.bigint()
+    // a new connection each, as a sender the flood would have to make room for
+    const status = await postEvent(listener.url, false, event)
+    if (status !== 200) throw new Error(`event ${event.id} answered ${status}`)
+    latencies.push(Number(process.hrtime.bigint() - sent) / 1e6)
+  }
+  clearInterval(trickle)
+  for (const socket of held) socket.destroy()
+  listener.child.kill('SIGTERM')
+  const p99 = percentile(latencies, 99)
+  report(
+    'hostile: a delivery on a new connection while 2,000 idle/trickling ones are held',
+    `median ${median(latencies).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms of 50 (${2000 - closed} of the 2,000 still open)`,
+    '≤ 100 ms',
+    p99 <= 100,
+  )
+}
+
 if (!only || only === 'startup') await startup()
 if (!only || only === 'listen') await listen()
 if (!only || only === 'paginate') await paginate()
+if (!only || only === 'hostile') await hostile()
 
 console.log('\n| figure | value | target |\n|---|---|---|')
 for (const { figure, value, target, pass } of figures) {

@@ -6,7 +6,7 @@ import type { VerifiedDelivery } from './verify.js'
 export interface EventRecord {
   id: string
   subscription_id: string | null
-  type: string
+  type: string | null
   version: number | string | null
   timestamp: string
   received_at: string
@@ -56,7 +56,7 @@ const name = (value: unknown, path: string): string => {
 }
 
 /** What happened, in a few words, per event type: the part of a terminal line a person reads. */
-export function describeEvent(type: string, payload: unknown): string {
+export function describeEvent(type: string | null, payload: unknown): string {
   const p = payload
   switch (type) {
     case 'chat.message.sent':
@@ -94,5 +94,5 @@ export function describeEvent(type: string, payload: unknown): string {
 /** The readable line for a terminal: time, type, what happened, id. */
 export function terminalLine(record: EventRecord, stream: NodeJS.WriteStream = process.stdout): string {
   const time = record.received_at.slice(11, 19)
-  return `${dim(time, stream)} ${cyan(escapeControls(record.type).padEnd(34), stream)} ${escapeControls(describeEvent(record.type, record.payload))} ${dim(escapeControls(record.id), stream)}`
+  return `${dim(time, stream)} ${cyan(escapeControls(record.type ?? '(no type)').padEnd(34), stream)} ${escapeControls(describeEvent(record.type, record.payload))} ${dim(escapeControls(record.id), stream)}`
 }

@@ -1,17 +1,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { EVENT_TYPES } from '../kick/events.js'
+import { capConnections, MAX_CONNECTIONS } from './connection-cap.js'
 import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
 import { saveDelivery } from './saved-delivery.js'
-import type { VerifiedDelivery, Verification, VerifyOptions } from './verify.js'
+import { SEEN_IDS_CAPACITY, SeenIds } from './seen-ids.js'
+import { DROPS_EVENT_TYPE, type VerifiedDelivery, type Verification, type VerifyOptions } from './verify.js'
 
 /** Kick's payloads are a few kB; anything over this is not a delivery (413, read no further). */
 export const MAX_BODY_BYTES = 1024 * 1024
-/** How many message ids are remembered for dedupe: bounded memory, far more than Kick's retry horizon. */
-const RECENT_IDS = 10_000
+/** A sender that has not sent a whole request head by then is hung up on (408), as is one whose body takes longer. */
+const HEADERS_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 30_000
+/** An idle keep-alive connection is closed after this. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000
+/** After a 413, what still comes is read into nothing for this long (or this much) before hanging up. */
+const LINGER_MS = 2_000
+const LINGER_BYTES = 16 * MAX_BODY_BYTES
+/** Types Kick has documented; any other is printed as received, with a note the first time. */
+const KNOWN_TYPES = new Set<string>([...EVENT_TYPES, DROPS_EVENT_TYPE])
 /**
  * How long a stop waits for in-flight requests and stdout (a reader that does not read), and for forwards,
  * before giving up on them: deliveries whose line has not been written by then are answered 503.
@@ -42,22 +53,6 @@ export interface ListenerOptions {
   saveDir?: string
 }
 
-/** The ids seen lately, oldest forgotten first. */
-class RecentIds {
-  private readonly ids = new Set<string>()
-  constructor(private readonly capacity: number) {}
-  has(id: string): boolean {
-    return this.ids.has(id)
-  }
-  add(id: string): void {
-    this.ids.add(id)
-    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!)
-  }
-  delete(id: string): void {
-    this.ids.delete(id)
-  }
-}
-
 /** What went wrong for deliveries during a run: each was answered 5xx (Kick sends it again), none printed. */
 export interface ListenerTrouble {
   /** why stdout could not be written (the reader went away, or a write failed) */
@@ -77,7 +72,9 @@ export interface ListenerTrouble {
 export class WebhookListener {
   readonly writer: LineWriter
   private server?: Server
-  private readonly recent = new RecentIds(RECENT_IDS)
+  private readonly recent: SeenIds
+  /** event types outside Kick's documented ones that have been noted on stderr */
+  private readonly newTypes = new Set<string>()
   /** requests whose answer has not left yet; stop() waits for none to be left */
   private inFlight = 0
   private onIdle?: () => void
@@ -96,6 +93,11 @@ export class WebhookListener {
 
   constructor(private readonly options: ListenerOptions) {
     this.verifyOptions = { maxAgeMs: options.maxAgeMs }
+    this.recent = new SeenIds(options.maxAgeMs, SEEN_IDS_CAPACITY, (held) =>
+      options.log(
+        `more than ${held.toLocaleString('en')} message ids inside the replay window: the oldest are forgotten first, so deduplication is partial from now on`,
+      ),
+    )
     this.writer = new LineWriter(options.out)
     this.finished = new Promise((resolve) => (this.finishedResolve = resolve))
     if (options.forwardTo) this.forwarder = new Forwarder(options.forwardTo, { report: options.log })
@@ -116,8 +118,17 @@ export class WebhookListener {
 
   /** Starts listening; answers the local URL (with the path). */
   async start(): Promise<string> {
-    const server = createServer((req, res) => this.handle(req, res))
-    server.keepAliveTimeout = 5_000
+    const server = createServer(
+      // checked every second, not Node's default 30, so the timeouts hold to about a second
+      {
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: 1_000,
+      },
+      (req, res) => this.handle(req, res),
+    )
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+    capConnections(server, MAX_CONNECTIONS, this.options.log)
     this.server = server
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -230,7 +241,7 @@ export class WebhookListener {
   /** Verifies (synchronously, unless Kick's key has to be fetched again), then accepts. */
   private verifyAndAccept(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const receivedAt = new Date()
-    const checked = this.keys!.verify(req.headers, body, this.verifyOptions)
+    const checked = this.keys!.verify(req.headers, body, this.verifyOptions, req.rawHeaders)
     if (checked instanceof Promise) {
       checked
         .then((verification) => this.accept(req, res, body, verification, receivedAt))
@@ -262,8 +273,9 @@ export class WebhookListener {
       this.options.log(`duplicate ${delivery.id} (${delivery.type}): answered 200, not printed again`)
       return reply(res, 200, { duplicate: delivery.id })
     }
-    if (this.options.events && !this.options.events.has(delivery.type)) {
-      this.recent.add(delivery.id)
+    // --events names documented types only: a delivery without a type is not among them
+    if (this.options.events && (delivery.type === null || !this.options.events.has(delivery.type))) {
+      this.recent.add(delivery.id, receivedAt.getTime(), delivery.timestampMs)
       return reply(res, 200, { ignored: delivery.id })
     }
     const limit = this.options.count
@@ -272,11 +284,18 @@ export class WebhookListener {
       return reply(res, 503, { error: 'listener is stopping' })
     }
 
+    const type = delivery.type
+    if (type !== null && !KNOWN_TYPES.has(type) && !this.newTypes.has(type)) {
+      this.newTypes.add(type)
+      this.options.log(
+        `new event type ${type}: printed as received (not one of the ${EVENT_TYPES.length} Kick documents)`,
+      )
+    }
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
       : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
     // Claim the id and the count slot before saving and printing, so concurrent duplicates print once.
-    this.recent.add(delivery.id)
+    this.recent.add(delivery.id, receivedAt.getTime(), delivery.timestampMs)
     this.printed++
     this.pending.set(delivery.id, NO_REPEATS)
     const saveDir = this.options.saveDir
@@ -363,9 +382,9 @@ function reply(res: ServerResponse, status: number, body: Record<string, string>
 }
 
 /**
- * Hands over the raw body bytes, or `too-large` as soon as it passes `limit` (from Content-Length, or
- * counted): what is left is drained unread so the client still gets its 413, and the connection is closed
- * after it. `aborted` when the client went away mid-body.
+ * Hands over the raw body bytes, or `too-large` as soon as it passes `limit` (from Content-Length before
+ * reading any, else counted as it streams): the rest is not read on, and the connection is closed after the
+ * 413 (see {@link discard}). `aborted` when the client went away mid-body.
  */
 function readBody(
   req: IncomingMessage,
@@ -403,14 +422,26 @@ function readBody(
   req.on('close', () => settle('aborted'))
 }
 
-/** Let the rest of an oversized body flow into nothing, up to a bound, then hang up. */
+/**
+ * After a 413 the sender may still be writing its body, and closing a socket with unread bytes in it resets
+ * the connection: a sender busy writing then often sees that reset (EPIPE) and never the 413. So once the
+ * answer is written only this side is closed, and what still comes is read into nothing until the sender
+ * hangs up, for at most LINGER_MS and LINGER_BYTES. Node would destroy the socket as soon as an answer with
+ * `Connection: close` is written, through its `destroySoon`: replaced, for this socket only.
+ */
 function discard(req: IncomingMessage): void {
+  const socket = req.socket
   let dropped = 0
   req.on('data', (chunk: Buffer) => {
     dropped += chunk.length
-    if (dropped > 16 * MAX_BODY_BYTES) req.socket.destroy()
+    if (dropped > LINGER_BYTES) socket.destroy()
   })
   req.resume()
+  socket.destroySoon = () => {
+    socket.end()
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref()
+    socket.once('close', () => clearTimeout(timer))
+  }
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

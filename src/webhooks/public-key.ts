@@ -89,12 +89,13 @@ export class PublicKeys {
     headers: DeliveryHeaders,
     rawBody: Buffer,
     options: VerifyOptions = {},
+    rawHeaders?: readonly string[],
   ): Verification | Promise<Verification> {
-    const first = verifyDelivery(headers, rawBody, this.keys(), options)
+    const first = verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders)
     if (first.ok || first.rejection.status !== 401 || first.rejection.reason !== SIGNATURE_MISMATCH)
       return first
     return this.refetchAfterFailure().then((changed) =>
-      changed ? verifyDelivery(headers, rawBody, this.keys(), options) : first,
+      changed ? verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders) : first,
     )
   }
 
@@ -125,6 +126,30 @@ export class PublicKeys {
     })()
     return this.refetching
   }
+}
+
+/**
+ * `kick webhook verify`: settled offline whenever it can be. With `--public-key-file`, that key (and the
+ * development key when asked) and nothing else. Otherwise what needs no key of Kick's is settled first: a
+ * malformed delivery, or one the development key signed (`--accept-dev-signatures`). Only then Kick's key:
+ * the cached one when there is one (not re-fetched when it does not match: a saved delivery may be old),
+ * fetched from `apiUrl` only when none is cached.
+ */
+export async function verifySavedDelivery(
+  headers: DeliveryHeaders,
+  rawBody: Buffer,
+  options: KeyOptions,
+  verifyOptions: VerifyOptions,
+): Promise<Verification> {
+  if (!options.publicKeyFile) {
+    const local: TrustedKey[] = options.acceptDevSignatures
+      ? [{ key: (await loadDevKey()).publicKey, owner: 'dev' }]
+      : []
+    const settled = verifyDelivery(headers, rawBody, local, verifyOptions)
+    if (settled.ok || settled.rejection.reason !== SIGNATURE_MISMATCH) return settled
+  }
+  const keys = await PublicKeys.resolve(options)
+  return verifyDelivery(headers, rawBody, keys.keys(), verifyOptions)
 }
 
 async function readKeyFile(file: string): Promise<KeyObject> {

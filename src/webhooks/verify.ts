@@ -13,13 +13,19 @@ export const DROPS_EVENT_TYPE = 'drops.claim'
 /** A delivery whose signature, freshness and body checked out. */
 export interface VerifiedDelivery {
   id: string
-  /** null for drops deliveries, which carry no subscription */
+  /**
+   * The three unsigned headers, as received: Kick's signature does not cover them, so one that is missing is
+   * null rather than a reason to refuse a validly signed delivery (drops deliveries carry none of them).
+   */
   subscriptionId: string | null
-  type: string
-  /** the `Kick-Event-Version` header as a number when it is one; null for drops deliveries */
+  /** any type as received (Kick adds types); `drops.claim` for drops deliveries */
+  type: string | null
+  /** the `Kick-Event-Version` header as a number when it is one */
   version: number | string | null
   /** the timestamp header verbatim */
   timestamp: string
+  /** the timestamp in ms since the epoch */
+  timestampMs: number
   payload: unknown
   /** the body as text, exactly as received (valid UTF-8 JSON) */
   bodyText: string
@@ -29,7 +35,7 @@ export interface VerifiedDelivery {
 
 /**
  * Why a delivery was turned away and what the listener answers: 400 when the request is not a delivery at
- * all (headers missing, timestamp or body unreadable), 401 when it does not prove it came from Kick now
+ * all (a signed header missing or repeated, timestamp or body unreadable), 401 when it does not prove it came from Kick now
  * (bad signature, or a valid signature on a timestamp outside the replay window: a replayed credential).
  */
 export interface Rejection {
@@ -80,15 +86,17 @@ const lower = <T extends Record<string, string>>(names: T): T =>
 const EVENT = lower(EVENT_HEADERS)
 const DROPS = lower(DROPS_HEADERS)
 
-const EVENT_REQUIRED = [
-  EVENT_HEADERS.messageId,
-  EVENT_HEADERS.subscriptionId,
-  EVENT_HEADERS.signature,
-  EVENT_HEADERS.timestamp,
-  EVENT_HEADERS.type,
-  EVENT_HEADERS.version,
-]
-const DROPS_REQUIRED = [DROPS_HEADERS.messageId, DROPS_HEADERS.timestamp, DROPS_HEADERS.signature]
+/** What the signature covers, and so what a delivery cannot do without. */
+const EVENT_REQUIRED = [EVENT_HEADERS.messageId, EVENT_HEADERS.signature, EVENT_HEADERS.timestamp]
+const DROPS_REQUIRED = [DROPS_HEADERS.messageId, DROPS_HEADERS.signature, DROPS_HEADERS.timestamp]
+const UNSIGNED = [EVENT_HEADERS.subscriptionId, EVENT_HEADERS.type, EVENT_HEADERS.version]
+
+/**
+ * RFC 3339's date-time (section 5.6), as Kick sends it (`2025-04-01T07:56:19Z`): `Date.parse` alone would also
+ * take an HTTP-date or a bare date, which no Kick delivery carries.
+ */
+const RFC_3339 =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/
 
 /** One decoder for every delivery (a non-streaming decode keeps no state between calls). */
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
@@ -103,6 +111,8 @@ export function verifyDelivery(
   rawBody: Buffer,
   keys: readonly TrustedKey[],
   options: VerifyOptions = {},
+  /** Node's `req.rawHeaders`, where a header sent twice still shows as two */
+  rawHeaders?: readonly string[],
 ): Verification {
   // Lower-cased, `Kick-Event-Message-Id` and the drops `Kick-Event-Message-ID` are the same header.
   const id = readHeader(headers, EVENT.messageId)
@@ -116,20 +126,33 @@ export function verifyDelivery(
   const version = drops ? undefined : readHeader(headers, EVENT.version)
 
   // the common case, every header present once, builds no lists
-  if (!id || !timestamp || !signature || !type || (!drops && (!subscriptionId || !version))) {
-    const names = drops ? DROPS_REQUIRED : EVENT_REQUIRED
-    const values = drops
-      ? [id, timestamp, signature]
-      : [id, subscriptionId, signature, timestamp, type, version]
-    const missing = names.filter((_, i) => values[i] === undefined || values[i] === '')
+  if (!id || !timestamp || !signature || type === null || subscriptionId === null || version === null) {
+    const names = [...(drops ? DROPS_REQUIRED : EVENT_REQUIRED), ...(drops ? [] : UNSIGNED)]
+    const values = [id, signature, timestamp, subscriptionId, type, version]
+    const missing = names.filter((_, i) => i < 3 && (values[i] === undefined || values[i] === ''))
     if (missing.length) return reject(400, `missing header ${missing.join(', ')}`, id ?? undefined)
     const repeated = names.filter((_, i) => values[i] === null)
     return reject(400, `repeated header ${repeated.join(', ')}`, id ?? undefined)
   }
+  // Node hands a header sent twice over as one, its values joined by ", ": no Kick header holds a comma, so
+  // only then are the raw headers counted (a request that is not a delivery pays for it, a delivery does not)
+  if (
+    rawHeaders &&
+    (id.includes(',') ||
+      signature.includes(',') ||
+      timestamp.includes(',') ||
+      type?.includes(',') ||
+      subscriptionId?.includes(',') ||
+      version?.includes(','))
+  ) {
+    const names = drops ? DROPS_REQUIRED : [...EVENT_REQUIRED, ...UNSIGNED]
+    const repeated = names.filter((name) => timesSent(rawHeaders, name) > 1)
+    if (repeated.length) return reject(400, `repeated header ${repeated.join(', ')}`)
+  }
   const messageId = id
   const stamp = timestamp
 
-  const stampMs = Date.parse(stamp)
+  const stampMs = RFC_3339.test(stamp) ? Date.parse(stamp) : NaN
   if (Number.isNaN(stampMs))
     return reject(400, `timestamp ${JSON.stringify(stamp)} is not RFC 3339`, messageId)
 
@@ -173,15 +196,25 @@ export function verifyDelivery(
     ok: true,
     delivery: {
       id: messageId,
-      subscriptionId: subscriptionId ?? null,
-      type,
-      version: version == null ? null : /^\d+$/.test(version) ? Number(version) : version,
+      subscriptionId: subscriptionId || null,
+      type: type || null,
+      version: !version ? null : /^\d+$/.test(version) ? Number(version) : version,
       timestamp: stamp,
+      timestampMs: stampMs,
       payload,
       bodyText,
       key: match.owner,
     },
   }
+}
+
+function timesSent(rawHeaders: readonly string[], name: string): number {
+  let times = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const sent = rawHeaders[i]!
+    if (sent.length === name.length && sent.toLowerCase() === name.toLowerCase()) times++
+  }
+  return times
 }
 
 function reject(status: 400 | 401, reason: string, id?: string): Verification {

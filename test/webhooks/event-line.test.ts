@@ -10,6 +10,7 @@ function delivery(bodyText: string, overrides: Partial<VerifiedDelivery> = {}): 
     type: 'chat.message.sent',
     version: 1,
     timestamp: '2025-04-01T07:56:19Z',
+    timestampMs: Date.parse('2025-04-01T07:56:19Z'),
     payload: JSON.parse(bodyText) as unknown,
     bodyText,
     key: 'kick',
@@ -39,6 +40,16 @@ describe('eventJsonLine', () => {
     const line = eventJsonLine(d, receivedAt)
     expect(line).not.toMatch(/[\r\n]/)
     expect(JSON.parse(line)).toEqual(eventRecord(d, receivedAt))
+  })
+
+  it('prints the unsigned fields a delivery came without as null', () => {
+    const d = delivery('{"content":"hi"}', { subscriptionId: null, type: null, version: null })
+    expect(eventJsonLine(d, receivedAt)).toBe(JSON.stringify(eventRecord(d, receivedAt)))
+    expect(JSON.parse(eventJsonLine(d, receivedAt))).toMatchObject({
+      subscription_id: null,
+      type: null,
+      version: null,
+    })
   })
 
   it('escapes header values that need it', () => {

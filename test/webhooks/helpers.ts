@@ -42,7 +42,11 @@ export interface Answer {
 }
 
 /** One POST with node:http (keeps working when the server answers before reading the whole body). */
-export function post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<Answer> {
+export function post(
+  url: string,
+  headers: Record<string, string | string[]>,
+  body: string | Buffer,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
       const chunks: Buffer[] = []

@@ -78,7 +78,7 @@ describe('kick listen', () => {
       timestamp: new Date(Date.now() - 6 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
     })
     const missing = delivery(key.privateKey)
-    delete missing.headers[EVENT_HEADERS.subscriptionId]
+    delete missing.headers[EVENT_HEADERS.signature]
     const huge = delivery(key.privateKey, { body: JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }) })
 
     expect(await send(kick.url, forged)).toEqual({
@@ -88,7 +88,7 @@ describe('kick listen', () => {
     expect((await send(kick.url, stale)).status).toBe(401)
     expect(await send(kick.url, missing)).toEqual({
       status: 400,
-      body: '{"error":"missing header Kick-Event-Subscription-Id"}',
+      body: '{"error":"missing header Kick-Event-Signature"}',
     })
     expect((await send(kick.url, huge)).status).toBe(413)
     expect((await post(`${kick.url}other`, good.headers, good.body)).status).toBe(404)
@@ -104,7 +104,7 @@ describe('kick listen', () => {
     expect(rejected).toEqual([
       `rejected 401 POST / from 127.0.0.1 (${forged.id}): signature does not match`,
       `rejected 401 POST / from 127.0.0.1 (${stale.id}): timestamp ${stale.headers[EVENT_HEADERS.timestamp]} is older than 5m (replay)`,
-      `rejected 400 POST / from 127.0.0.1 (${missing.id}): missing header Kick-Event-Subscription-Id`,
+      `rejected 400 POST / from 127.0.0.1 (${missing.id}): missing header Kick-Event-Signature`,
       'rejected 413 POST / from 127.0.0.1: body over 1048576 bytes',
       'rejected 404 POST /other from 127.0.0.1: not the webhook path (/)',
     ])
