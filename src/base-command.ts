@@ -199,7 +199,11 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** Prints rows as a table, only when the output is for a person. */
   protected async table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): Promise<void> {
-    if (!this.jsonEnabled()) this.log(await renderTable(rows, columns))
+    if (this.jsonEnabled()) return
+    const { text, hidden } = await renderTable(rows, columns)
+    this.log(text)
+    if (hidden.length)
+      this.note(`${hidden.join(', ')} left out to fit the terminal: widen it, or add --json for everything`)
   }
 
   protected summary(fields: Record<string, unknown>): void {

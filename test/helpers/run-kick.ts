@@ -28,6 +28,8 @@ export interface RunOptions {
   terminal?: boolean
   /** an installed `kick` to run as is (its shebang picks the Node on PATH); default: this checkout's, on this Node */
   bin?: string
+  /** with `terminal`: the pseudo-terminal's width (`stty cols`); otherwise the terminal reports none */
+  columns?: number
 }
 
 /** A fresh HOME/XDG tree, so a test never reads or writes the developer's own config or keychain file. */
@@ -68,7 +70,7 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
   return new Promise((resolve, reject) => {
     const command = options.bin ? [options.bin, ...args] : [process.execPath, BIN, ...args]
     const child = options.terminal
-      ? spawn('script', ['-qec', command.map(shellQuote).join(' '), '/dev/null'], {
+      ? spawn('script', ['-qec', terminalCommand(command, options.columns), '/dev/null'], {
           cwd: options.cwd ?? ROOT,
           env: { ...baseEnv(options.env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
           stdio: ['pipe', 'pipe', 'pipe'],
@@ -97,6 +99,11 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
     })
     child.stdin.end(options.input ?? '')
   })
+}
+
+function terminalCommand(command: string[], columns: number | undefined): string {
+  const line = command.map(shellQuote).join(' ')
+  return columns ? `stty cols ${columns} rows 40; exec ${line}` : line
 }
 
 function shellQuote(word: string): string {

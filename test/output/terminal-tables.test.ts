@@ -49,6 +49,39 @@ describe.skipIf(!hasScript)('in a terminal', () => {
     )
   })
 
+  it('measures CJK and emoji in display columns: whole at 120, borders intact at 70', async () => {
+    const reward = (id: string, title: string) => ({
+      id,
+      title,
+      description: '',
+      cost: 100,
+      background_color: '#00e701',
+      is_enabled: true,
+      is_paused: false,
+      is_user_input_required: false,
+      should_redemptions_skip_request_queue: false,
+    })
+    const rewards = [reward(REWARD_ID, '🎵 歌のリクエスト'), reward('01M870VQS19RXBH23GWDBQKG4N', 'Hydrate')]
+    fixture().stub('GET', '/public/v1/channels/rewards', ok(rewards))
+    fixture().stub('GET', '/public/v1/channels/rewards', ok(rewards))
+    const wide = await kickInTerminal(['rewards', 'list'], '', 120)
+    expect(wide.code).toBe(0)
+    expect(wide.stdout).toContain(`│ ${REWARD_ID} │ 🎵 歌のリクエスト │ 100  │`)
+
+    const narrow = await kickInTerminal(['rewards', 'list'], '', 70)
+    expect(narrow.code).toBe(0)
+    const lines = narrow.stdout.trimEnd().split('\n')
+    const table = lines.filter((line) => /^[┌│├└]/.test(line))
+    expect(table).toHaveLength(6)
+    const { displayWidth } = await import('../../src/output/width.js')
+    for (const line of table) expect(displayWidth(line)).toBeLessThanOrEqual(70)
+    expect(new Set(table.map(displayWidth)).size).toBe(1)
+    expect(table[3]).toContain(`│ ${REWARD_ID} │ 🎵 歌のリ…  │ 100  │`)
+    expect(lines.at(-1)).toBe(
+      'INPUT, SKIPS QUEUE left out to fit the terminal: widen it, or add --json for everything',
+    )
+  })
+
   it('channels get shows the channels found, then the error naming the missing slug', async () => {
     fixture().stub(
       'GET',
