@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
-import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
+import { eventJsonLine, eventRecord, type ListenDisplay } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
@@ -33,6 +33,8 @@ export interface ListenerOptions {
   out: NodeJS.WriteStream
   /** one line on stderr */
   log: (line: string) => void
+  /** event lines for a terminal, rejection and forward lines on stderr */
+  display: ListenDisplay
   forwardTo?: string
   saveDir?: string
 }
@@ -80,7 +82,11 @@ export class WebhookListener {
     this.verifyOptions = { maxAgeMs: options.maxAgeMs }
     this.writer = new LineWriter(options.out)
     this.finished = new Promise((resolve) => (this.finishedResolve = resolve))
-    if (options.forwardTo) this.forwarder = new Forwarder(options.forwardTo, { report: options.log })
+    if (options.forwardTo)
+      this.forwarder = new Forwarder(options.forwardTo, {
+        report: options.log,
+        forwarded: (outcome) => options.display.forwarded(outcome),
+      })
   }
 
   /** The keys deliveries are verified with; until set (the demo's are known only once its mock runs), 503. */
@@ -186,7 +192,7 @@ export class WebhookListener {
     id?: string,
   ): void {
     const from = req.socket.remoteAddress ?? '?'
-    this.options.log(
+    this.options.display.rejected(
       `rejected ${status} ${req.method} ${req.url} from ${from}${id ? ` (${id})` : ''}: ${reason}`,
     )
     reply(res, status, { error: reason })
@@ -236,7 +242,7 @@ export class WebhookListener {
     this.printed++
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
-      : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
+      : this.options.display.eventLine(eventRecord(delivery, receivedAt))
     this.writer.write(`${line}\n`, (error) => {
       if (error) return this.unprintable(res, delivery, error)
       try {
