@@ -7,6 +7,8 @@ export interface UserTokens {
   scopes: string[]
   /** the app that issued the pair: a refresh must use the same one */
   client_id?: string
+  /** whose login it is, as Kick named the user at login: a later login says whose it replaces */
+  user?: { user_id: number; name: string }
 }
 
 /** A cached app access token (client credentials), per profile and app. */
@@ -51,6 +53,7 @@ export function userTokensFromGrant(
     expires_at: now + expiresInMs(grant),
     scopes: scopes ?? previous.scopes ?? [],
     client_id: previous.client_id,
+    user: previous.user,
   }
 }
 
@@ -72,6 +75,10 @@ export function parseUserTokens(text: string | undefined): UserTokens | undefine
       expires_at: value.expires_at,
       scopes: Array.isArray(value.scopes) ? value.scopes.filter((s) => typeof s === 'string') : [],
       client_id: typeof value.client_id === 'string' ? value.client_id : undefined,
+      user:
+        typeof value.user?.user_id === 'number' && typeof value.user.name === 'string'
+          ? { user_id: value.user.user_id, name: value.user.name }
+          : undefined,
     }
   } catch {
     return undefined

@@ -167,7 +167,9 @@ function banner(
     )
   if (settings.forwardTo) lines.push(`Forwarding each event to ${settings.forwardTo}`)
   lines.push(
-    settings.count ? `Stopping after ${settings.count} events; Ctrl-C stops sooner` : 'Ctrl-C to stop',
+    settings.count
+      ? `Stopping after ${settings.count} event${settings.count === 1 ? '' : 's'}; Ctrl-C stops sooner`
+      : 'Ctrl-C to stop',
   )
   for (const line of lines) settings.note(line)
 }

@@ -109,3 +109,35 @@ function terminalCommand(command: string[], columns: number | undefined): string
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`
 }
+
+/** kick on a pseudo-terminal (util-linux `script`), typed at like a person: wait for a prompt, then answer. */
+export function terminalKick(args: string[], env: Record<string, string | undefined>) {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...baseEnv(env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
+    stdio: 'pipe',
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    }),
+  )
+  return {
+    exited,
+    /** the transcript so far */
+    output: () => output,
+    type: (text: string) => child.stdin.write(text),
+    async waitFor(pattern: RegExp): Promise<void> {
+      for (let waited = 0; waited < 15_000; waited += 50) {
+        if (pattern.test(output)) return
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      throw new Error(`the terminal never showed ${pattern}:\n${output}`)
+    },
+  }
+}
