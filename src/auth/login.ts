@@ -34,11 +34,16 @@ export interface LoginResult {
  */
 export async function loginWithBrowser(session: Session, options: LoginOptions): Promise<LoginResult> {
   const { settings } = session
-  const replaced = await replacedLogin(session)
-  if (replaced) options.note(`Profile ${session.profile} has a login ${replaced}: logging in replaces it`)
+  // read while the callback listener starts: the keychain answers in its own process
+  const replacing = replacedLogin(session)
   const pkce = newPkceLogin()
   // Listening first: a port in use fails before the user is sent anywhere.
-  const listener = await CallbackListener.start(settings.redirectUri, pkce.state)
+  const listener = await CallbackListener.start(settings.redirectUri, pkce.state).catch(async (error) => {
+    await replacing
+    throw error
+  })
+  const replaced = await replacing
+  if (replaced) options.note(`Profile ${session.profile} has a login ${replaced}: logging in replaces it`)
   let stopReading: (() => void) | undefined
   let timer: NodeJS.Timeout | undefined
   let code: string
