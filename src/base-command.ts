@@ -12,6 +12,9 @@ import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
 import { escapeControls, escapeLines } from './output/sanitize.js'
 
+/** What declining a confirmation says, everywhere (exit 1); the README quotes it. */
+export const DECLINED = 'cancelled: nothing was changed'
+
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KickCommand)['baseFlags'] & T['flags']
 >
@@ -232,7 +235,11 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** Prints rows as a table, only when the output is for a person. */
   protected async table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): Promise<void> {
-    if (!this.jsonEnabled()) this.log(await renderTable(rows, columns))
+    if (this.jsonEnabled()) return
+    const { text, hidden } = await renderTable(rows, columns)
+    this.log(text)
+    if (hidden.length)
+      this.note(`${hidden.join(', ')} left out to fit the terminal: widen it, or add --json for everything`)
   }
 
   protected summary(fields: Record<string, unknown>): void {
@@ -257,14 +264,30 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Asks before a destructive verb in a terminal; `--yes` skips it and non-terminal runs never prompt.
-   * Declining is exit 1 with nothing done.
+   * Asks before a destructive verb in a terminal; `--yes` skips it and non-terminal runs never prompt. The
+   * question may be built only once it will be asked (a look-up of the thing's name costs a request that
+   * scripts need not pay). Declining, the default, is the same for every command: {@link DECLINED}, exit 1,
+   * nothing done.
    */
-  protected async confirm(question: string, yes: boolean): Promise<void> {
+  protected async confirm(question: string | (() => Promise<string>), yes: boolean): Promise<void> {
     if (yes || !interactive()) return
+    const message = escapeControls(typeof question === 'string' ? question : await question())
     const { confirm } = await import('@inquirer/prompts')
-    const ok = await confirm({ message: question, default: false }, { output: process.stderr })
-    if (!ok) throw new KickError('cancelled: nothing was changed')
+    const ok = await confirm({ message, default: false }, { output: process.stderr })
+    if (!ok) throw new KickError(DECLINED)
+  }
+
+  /**
+   * A name for a confirmation question, looked up at Kick; undefined when the look-up fails (a missing
+   * read scope, say): the question then names the id alone rather than stop a command that may work.
+   */
+  protected async lookUp<T>(lookup: (kick: KickClient) => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await lookup(await this.kick())
+    } catch (error) {
+      if (this.flags.verbose) this.trace(`look-up for the question failed: ${(error as Error).message}`)
+      return undefined
+    }
   }
 
   /** One line on stderr, the documented exit code, and stdout left clean (also under --json). */

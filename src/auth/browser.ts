@@ -3,23 +3,32 @@ import { existsSync } from 'node:fs'
 
 /**
  * Opens the login URL: `$BROWSER` when set (see browserCommand), else the system browser through `open`. A
- * browser that cannot start is only a warning: the URL is on stderr for the user to open.
+ * browser that cannot start, or whose opener exits with an error, is told to `failed` (once): the URL is on
+ * stderr for the user to open elsewhere and paste back.
  */
-export async function openBrowser(url: string, warn: (message: string) => void): Promise<void> {
+export async function openBrowser(url: string, failed: (why: string) => void): Promise<void> {
+  let told = false
+  const fail = (why: string): void => {
+    if (told) return
+    told = true
+    failed(why)
+  }
   const command = process.env.BROWSER?.trim()
   if (command) {
-    runBrowserCommand(command, url, warn)
+    runBrowserCommand(command, url, fail)
     return
   }
   try {
     const { default: open } = await import('open')
     const child = await open(url)
-    child.on('error', (error) =>
-      warn(`could not open a browser (${error.message}): open the URL above yourself`),
-    )
+    child.on('error', (error) => fail(`could not open a browser (${error.message})`))
+    // xdg-open exits 3 when it finds no way to open a URL, 4 when the browser failed
+    child.on('exit', (code) => {
+      if (code) fail(`could not open a browser (the opener exited with code ${code})`)
+    })
     child.unref()
   } catch (error) {
-    warn(`could not open a browser (${(error as Error).message}): open the URL above yourself`)
+    fail(`could not open a browser (${(error as Error).message})`)
   }
 }
 
@@ -71,12 +80,12 @@ function escapeForCmd(argument: string): string {
   return quoted.replace(/[()[\]%!^"`<>&|;, *?]/g, '^$&')
 }
 
-function runBrowserCommand(command: string, url: string, warn: (message: string) => void): void {
+function runBrowserCommand(command: string, url: string, fail: (why: string) => void): void {
   const { file, args, windowsVerbatimArguments } = browserCommand(command, url)
   const child = spawn(file, args, { stdio: 'ignore', windowsHide: true, windowsVerbatimArguments })
-  child.on('error', (error) => warn(`could not run BROWSER (${error.message}): open the URL above yourself`))
+  child.on('error', (error) => fail(`could not run BROWSER (${error.message})`))
   child.on('exit', (code) => {
-    if (code) warn(`BROWSER exited with code ${code}: open the URL above yourself`)
+    if (code) fail(`BROWSER exited with code ${code}`)
   })
   child.unref()
 }

@@ -36,9 +36,16 @@ export interface LoginResult {
  */
 export async function loginWithBrowser(session: Session, options: LoginOptions): Promise<LoginResult> {
   const { settings } = session
+  // read while the callback listener starts: the keychain answers in its own process
+  const replacing = replacedLogin(session)
   const pkce = newPkceLogin()
   // Listening first: a port in use fails before the user is sent anywhere.
-  const listener = await CallbackListener.start(settings.redirectUri, pkce.state)
+  const listener = await CallbackListener.start(settings.redirectUri, pkce.state).catch(async (error) => {
+    await replacing
+    throw error
+  })
+  const replaced = await replacing
+  if (replaced) options.note(`Profile ${session.profile} has a login ${replaced}: logging in replaces it`)
   let stopReading: (() => void) | undefined
   let timer: NodeJS.Timeout | undefined
   let code: string
@@ -51,17 +58,29 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
       pkce,
     })
     options.note(`Open this URL in a browser to log in to Kick${profileNote(session.profile)}:\n\n  ${url}\n`)
-    if (options.openBrowser) {
-      await openBrowser(url, options.warn)
-      options.progress?.(
-        `waiting for the browser to come back to ${settings.redirectUri} ` +
-          `(up to ${formatWait(options.timeoutMs)}; Ctrl-C to stop)…`,
-      )
-    } else {
+    const pasteBack = (): void => {
+      if (stopReading) return
       options.note(
         `Waiting for the callback on ${settings.redirectUri}, or paste the URL the browser was sent to:`,
       )
       stopReading = readPastedUrls(listener, options.warn)
+    }
+    const noBrowser = options.openBrowser ? whyNoBrowser() : 'asked with --no-browser'
+    if (noBrowser === undefined) {
+      await openBrowser(url, (why) => {
+        // the opener gave up: the user can still log in on any device and paste the address back
+        options.warn(`${why}: open the URL above yourself`)
+        pasteBack()
+      })
+      if (!stopReading)
+        options.progress?.(
+          `waiting for the browser to come back to ${settings.redirectUri} ` +
+            `(up to ${formatWait(options.timeoutMs)}; Ctrl-C to stop)…`,
+        )
+    } else {
+      if (options.openBrowser)
+        options.warn(`no browser to open here (${noBrowser}): open the URL above yourself`)
+      pasteBack()
     }
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -101,14 +120,14 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
       (error as KickError).detail,
     )
   }
-  const stored = await session.saveLogin(tokens)
-
   let user: { user_id: number; name: string } | undefined
   try {
-    user = await oauth.whoami({ value: tokens.access_token, kind: 'user', source: stored.storage })
+    user = await oauth.whoami({ value: tokens.access_token, kind: 'user', source: 'keychain' })
   } catch (error) {
     options.warn(`logged in, but could not read who you are (${(error as Error).message})`)
   }
+  const stored = await session.saveLogin(user ? { ...tokens, user } : tokens)
+
   return {
     profile: session.profile,
     user_id: user?.user_id ?? null,
@@ -117,6 +136,32 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
     expires_at: new Date(tokens.expires_at).toISOString(),
     storage: stored.storage === 'file' ? `file ${stored.file}` : 'keychain',
   }
+}
+
+/**
+ * Why no browser can be opened on this machine, before trying: on Linux and the BSDs without `$BROWSER`,
+ * a desktop session (DISPLAY, WAYLAND_DISPLAY) is what xdg-open needs; over SSH or in a container there is
+ * none. Undefined when one may open (macOS, Windows, WSL and desktops are tried; a failure comes later).
+ */
+function whyNoBrowser(): string | undefined {
+  if (process.env.BROWSER?.trim()) return undefined
+  if (process.platform === 'darwin' || process.platform === 'win32') return undefined
+  if (process.env.WSL_DISTRO_NAME || process.env.DISPLAY || process.env.WAYLAND_DISPLAY) return undefined
+  return 'no BROWSER and no DISPLAY'
+}
+
+/** Whose login a new one replaces: the name stored with it, else Kick's answer for its token, else unknown. */
+async function replacedLogin(session: Session): Promise<string | undefined> {
+  const previous = await session.login().catch(() => undefined)
+  if (!previous) return undefined
+  let user = previous.tokens.user
+  if (!user && previous.tokens.expires_at > Date.now()) {
+    const oauth = await session.oauth()
+    user = await oauth
+      .whoami({ value: previous.tokens.access_token, kind: 'user', source: previous.storage })
+      .catch(() => undefined)
+  }
+  return user ? `of ${user.name} (user id ${user.user_id})` : 'of an unknown user'
 }
 
 /** `--no-browser`: each line on stdin may be the redirected URL copied from the browser's address bar. */

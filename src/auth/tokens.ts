@@ -9,6 +9,8 @@ export interface UserTokens {
   scopes: string[]
   /** the app that issued the pair: a refresh must use the same one */
   client_id?: string
+  /** whose login it is, as Kick named the user at login: a later login says whose it replaces */
+  user?: { user_id: number; name: string }
 }
 
 /** A cached app access token (client credentials), per profile and app. */
@@ -54,6 +56,7 @@ export function userTokensFromGrant(
     issued_at: now,
     scopes: scopes ?? previous.scopes ?? [],
     client_id: previous.client_id,
+    user: previous.user,
   }
 }
 
@@ -76,6 +79,10 @@ export function parseUserTokens(text: string | undefined): UserTokens | undefine
       issued_at: typeof value.issued_at === 'number' ? value.issued_at : undefined,
       scopes: Array.isArray(value.scopes) ? value.scopes.filter((s) => typeof s === 'string') : [],
       client_id: typeof value.client_id === 'string' ? value.client_id : undefined,
+      user:
+        typeof value.user?.user_id === 'number' && typeof value.user.name === 'string'
+          ? { user_id: value.user.user_id, name: value.user.name }
+          : undefined,
     }
   } catch {
     return undefined

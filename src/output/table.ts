@@ -6,32 +6,71 @@ export interface Column<Row> {
   get: (row: Row) => unknown
 }
 
+/** A table drawn for a terminal, and the columns left out because even cut short they did not fit. */
+export interface RenderedTable {
+  text: string
+  hidden: string[]
+}
+
 /**
- * Renders rows as a cli-table3 table for a terminal (cli-table3 is loaded only here, when printed): compact
- * (no line between rows), and no wider than the terminal, the widest columns cut short with `…` first.
+ * Renders rows as a cli-table3 table for a terminal (cli-table3 and string-width are loaded only here, when
+ * printed): compact (no line between rows), and no wider than the terminal. Widths are display widths (a CJK
+ * character or an emoji takes two columns): the widest columns are cut short with `…` first, down to 6; when
+ * that is still too wide, the rightmost columns are left out (`hidden`) rather than let the terminal wrap
+ * the borders.
  */
 export async function renderTable<Row>(
   rows: readonly Row[],
   columns: readonly Column<Row>[],
   terminalWidth = process.stdout.columns,
-): Promise<string> {
-  if (rows.length === 0) return '(none)'
-  const { default: Table } = await import('cli-table3')
-  const cells = rows.map((row) => columns.map((column) => cellText(column.get(row))))
-  const head = columns.map((column) => column.header)
-  const widths = fitWidths(
-    head.map((header, i) => Math.max(header.length, ...cells.map((row) => row[i]!.length))),
+): Promise<RenderedTable> {
+  if (rows.length === 0) return { text: '(none)', hidden: [] }
+  const [{ default: Table }, { cutToWidth, displayWidth }] = await Promise.all([
+    import('cli-table3'),
+    import('./width.js'),
+  ])
+  const allCells = rows.map((row) => columns.map((column) => cellText(column.get(row))))
+  const allHead = columns.map((column) => column.header)
+  const { widths, shown } = fitColumns(
+    allHead.map((header, i) =>
+      Math.max(displayWidth(header), ...allCells.map((row) => displayWidth(row[i]!))),
+    ),
     terminalWidth,
     // an id is what the next command needs: it is never cut
-    head.map((header) => !/(^|\s)ID$/.test(header)),
+    allHead.map((header) => !/(^|\s)ID$/.test(header)),
   )
+  // cut here, by display width: cli-table3 measures with an older string-width of its own
+  const head = shown.map((i, at) => cutToWidth(allHead[i]!, widths[at]!))
   const table = new Table({
     head,
     colWidths: widths.map((width) => width + 2),
     style: { head: process.env.NO_COLOR ? [] : ['cyan'], border: [], compact: true },
   })
-  table.push(...cells)
-  return table.toString()
+  table.push(...allCells.map((row) => shown.map((i, at) => cutToWidth(row[i]!, widths[at]!))))
+  return { text: table.toString(), hidden: allHead.filter((_, i) => !shown.includes(i)) }
+}
+
+/**
+ * {@link fitWidths}, then, while the table is still wider than `total`, the rightmost column that may be
+ * cut is left out: `shown` lists the indexes kept, `widths` their widths.
+ */
+export function fitColumns(
+  natural: readonly number[],
+  total: number | undefined,
+  shrinkable: readonly boolean[] = natural.map(() => true),
+): { widths: number[]; shown: number[] } {
+  const shown = natural.map((_, i) => i)
+  for (;;) {
+    const widths = fitWidths(
+      shown.map((i) => natural[i]!),
+      total,
+      shown.map((i) => shrinkable[i]!),
+    )
+    const overflow = total ? widths.reduce((sum, width) => sum + width, 0) + widths.length * 3 + 1 - total : 0
+    const last = shown.findLastIndex((i) => shrinkable[i])
+    if (overflow <= 0 || last < 0 || shown.length === 1) return { widths, shown }
+    shown.splice(last, 1)
+  }
 }
 
 /**

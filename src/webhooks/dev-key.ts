@@ -40,3 +40,15 @@ export async function loadDevKey(): Promise<DevKey> {
   const publicKey = createPublicKey(privateKey)
   return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string }
 }
+
+/**
+ * The dev key's public half when one was generated already, else undefined (nothing is generated): enough
+ * for a listener that does not accept it to say so when a delivery arrives signed with it.
+ */
+export async function existingDevPublicKey(): Promise<KeyObject | undefined> {
+  try {
+    return createPublicKey(createPrivateKey(await readFile(devKeyFile(), 'utf8')))
+  } catch {
+    return undefined
+  }
+}

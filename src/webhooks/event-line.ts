@@ -1,5 +1,5 @@
 import { escapeControls } from '../output/sanitize.js'
-import { cyan, dim } from '../output/terminal.js'
+import { dim, paint, red, yellow } from '../output/terminal.js'
 import type { VerifiedDelivery } from './verify.js'
 
 /** One accepted event as `kick listen` prints it (one JSON line each; SPEC §5). */
@@ -60,7 +60,7 @@ export function describeEvent(type: string | null, payload: unknown): string {
   const p = payload
   switch (type) {
     case 'chat.message.sent':
-      return `${name(p, 'sender')}: ${String(field(p, 'content') ?? '')}`
+      return `${name(p, 'sender')}: ${emotesAsNames(String(field(p, 'content') ?? ''))}`
     case 'channel.followed':
       return `${name(p, 'follower')} followed ${name(p, 'broadcaster')}`
     case 'channel.subscription.new':
@@ -91,8 +91,122 @@ export function describeEvent(type: string | null, payload: unknown): string {
   }
 }
 
-/** The readable line for a terminal: time, type, what happened, id. */
-export function terminalLine(record: EventRecord, stream: NodeJS.WriteStream = process.stdout): string {
-  const time = record.received_at.slice(11, 19)
-  return `${dim(time, stream)} ${cyan(escapeControls(record.type ?? '(no type)').padEnd(34), stream)} ${escapeControls(describeEvent(record.type, record.payload))} ${dim(escapeControls(record.id), stream)}`
+/** Kick writes an emote into chat content as `[emote:ID:NAME]`; a person reads it as `:NAME:`. */
+export function emotesAsNames(content: string): string {
+  return content.replace(/\[emote:\d+:([^\]\s]+)\]/g, ':$1:')
+}
+
+/** ANSI colour per event family, so a busy stream reads at a glance; rejections are red. */
+const FAMILY_COLOURS: readonly [prefix: string, code: number][] = [
+  ['chat.', 36], // cyan
+  ['channel.reward.', 33], // yellow
+  ['channel.', 32], // green: follows and subscriptions
+  ['livestream.', 34], // blue
+  ['moderation.', 35], // magenta
+  ['kicks.', 92], // bright green
+]
+
+function familyColour(type: string): number | undefined {
+  return FAMILY_COLOURS.find(([prefix]) => type.startsWith(prefix))?.[1]
+}
+
+/** Most event types fit this; the redemption one is longer and pushes its line on. */
+const TYPE_COLUMN = 28
+
+/** What `--forward-to` got back for one delivery. */
+export interface ForwardOutcome {
+  id: string
+  url: string
+  status?: number
+  statusText?: string
+  /** why the exchange failed, when it did */
+  error?: string
+  ms: number
+}
+
+/** The display-width functions of `src/output/width.ts`, loaded only for a person's terminal. */
+type Width = typeof import('../output/width.js')
+
+/**
+ * How `kick listen` shows things to a person: one line per event on stdout that fits the terminal (cut with
+ * `…`, by display width), coloured by event family; rejections on stderr in red; a `--forward-to` result as
+ * a short line under its event. Text from others goes through escapeControls before any colour is added.
+ * In JSON mode (or when stderr is not a terminal) the stderr lines keep their long, greppable form.
+ */
+export class ListenDisplay {
+  /** the id of the event whose line was printed last: a forward result right after it needs no id */
+  private lastEvent?: string
+
+  private constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly err: NodeJS.WriteStream,
+    private readonly json: boolean,
+    private readonly width?: Width,
+  ) {}
+
+  static async create(
+    out: NodeJS.WriteStream,
+    err: NodeJS.WriteStream,
+    json: boolean,
+  ): Promise<ListenDisplay> {
+    return new ListenDisplay(out, err, json, json ? undefined : await import('../output/width.js'))
+  }
+
+  /** The terminal line of an event: time, type, what happened, and the id when that fits too. */
+  eventLine(record: EventRecord): string {
+    this.lastEvent = record.id
+    const time = record.received_at.slice(11, 19)
+    const type = escapeControls(record.type ?? '(no type)').padEnd(TYPE_COLUMN)
+    const what = escapeControls(describeEvent(record.type, record.payload))
+    const id = escapeControls(record.id)
+    const columns = this.out.columns || Infinity
+    const room = columns - time.length - type.length - 2
+    // narrower than the time and the type: one plain line cut short
+    if (room < 2) return this.cut(`${time} ${type} ${what}`, columns)
+    const withId = this.measure(what) + 2 + id.length <= room
+    const colour = record.type === null ? undefined : familyColour(record.type)
+    return (
+      `${dim(time, this.out)} ${colour === undefined ? type : paint(colour, type, this.out)} ` +
+      (withId ? `${what}  ${dim(id, this.out)}` : this.cut(what, room))
+    )
+  }
+
+  /** A rejected request, on stderr: red in a terminal. */
+  rejected(line: string): void {
+    this.err.write(`${red(escapeControls(line), this.err)}\n`)
+  }
+
+  /** A `--forward-to` result, on stderr: in a terminal a short line under its event. */
+  forwarded(outcome: ForwardOutcome): void {
+    const url = escapeControls(outcome.url)
+    const id = escapeControls(outcome.id)
+    // a person's terminal gets the short form, a log file the greppable one (with or without NO_COLOR)
+    if (this.json || !this.err.isTTY) {
+      const line = outcome.error
+        ? `forward ${id} → ${url} failed: ${outcome.error}`
+        : `forward ${id} → ${url}: ${outcome.status} ${escapeControls(outcome.statusText ?? '')}`.trimEnd()
+      this.err.write(`${line}\n`)
+      return
+    }
+    const what = outcome.error ? escapeControls(outcome.error) : String(outcome.status)
+    const after = this.lastEvent === outcome.id ? '' : ` (${id})`
+    const line = `  → ${what} POST ${url} ${Math.round(outcome.ms)} ms${after}`
+    const status = outcome.status ?? 0
+    const coloured =
+      outcome.error || status >= 500
+        ? red(line, this.err)
+        : status >= 300
+          ? yellow(line, this.err)
+          : dim(line, this.err)
+    this.err.write(`${coloured}\n`)
+  }
+
+  private measure(text: string): number {
+    return this.width ? this.width.displayWidth(text) : text.length
+  }
+
+  private cut(text: string, columns: number): string {
+    if (this.width) return this.width.cutToWidth(text, columns)
+    return text.length <= columns ? text : `${text.slice(0, Math.max(0, columns - 1))}…`
+  }
 }

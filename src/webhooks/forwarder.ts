@@ -1,4 +1,5 @@
 import { failureReason, httpRequest } from '../kick/http.js'
+import type { ForwardOutcome } from './event-line.js'
 
 /** Headers that belong to one connection, not to the delivery: never copied to the local app or a file. */
 const HOP_BY_HOP = new Set([
@@ -31,8 +32,10 @@ export interface ForwarderOptions {
   /** deliveries waiting beyond this are not forwarded (a note says so): memory stays bounded */
   maxQueued?: number
   timeoutMs?: number
-  /** one line on stderr per outcome */
+  /** a line on stderr about the queue (full, abandoned at stop) */
   report: (line: string) => void
+  /** what the local app answered to one delivery, or why it could not */
+  forwarded: (outcome: ForwardOutcome) => void
 }
 
 interface Job {
@@ -100,6 +103,8 @@ export class Forwarder {
   private async send(job: Job): Promise<void> {
     const controller = new AbortController()
     this.controllers.add(controller)
+    const started = performance.now()
+    const outcome = { id: job.id, url: this.url }
     try {
       const response = await httpRequest(this.url, {
         method: 'POST',
@@ -108,11 +113,10 @@ export class Forwarder {
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
       })
-      this.options.report(
-        `forward ${job.id} → ${this.url}: ${response.status} ${response.statusText}`.trimEnd(),
-      )
+      const ms = performance.now() - started
+      this.options.forwarded({ ...outcome, status: response.status, statusText: response.statusText, ms })
     } catch (error) {
-      this.options.report(`forward ${job.id} → ${this.url} failed: ${failureReason(error)}`)
+      this.options.forwarded({ ...outcome, error: failureReason(error), ms: performance.now() - started })
     } finally {
       this.controllers.delete(controller)
     }

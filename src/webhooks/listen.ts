@@ -1,13 +1,14 @@
-import { ExitCode, KickError } from '../errors.js'
+import { ExitCode, KickError, UsageError } from '../errors.js'
 import type { KickClient } from '../kick/client.js'
 import { EVENT_TYPES, type EventType } from '../kick/events.js'
 import type { SubscribeResult } from '../kick/types.js'
 import { formatDuration } from './duration.js'
+import { ListenDisplay } from './event-line.js'
 import { type ListenerOptions, type ListenerTrouble, STOP_GRACE_MS, WebhookListener } from './listener.js'
 import { PublicKeys, type KeySource } from './public-key.js'
 import type { Tunnel, TunnelKind } from './tunnels/tunnel.js'
 
-export interface ListenSettings extends Omit<ListenerOptions, 'log'> {
+export interface ListenSettings extends Omit<ListenerOptions, 'log' | 'display'> {
   tunnel: TunnelKind
   tunnelHost?: string
   tunnelTimeoutMs: number
@@ -58,7 +59,8 @@ export interface DemoKick {
  * delivery had to be refused for a reason on this side.
  */
 export async function runListen(settings: ListenSettings): Promise<ExitCode> {
-  const listener = new WebhookListener({ ...settings, log: settings.note })
+  const display = await ListenDisplay.create(settings.out, process.stderr, settings.json)
+  const listener = new WebhookListener({ ...settings, log: settings.note, display })
   await serve(listener, settings)
   return exitStatus(listener.troubles, settings.saveDir)
 }
@@ -72,7 +74,9 @@ async function serve(listener: WebhookListener, settings: ListenSettings): Promi
   let listening = false
 
   try {
-    const localUrl = await listener.start()
+    const localUrl = await listener.start().catch((error: NodeJS.ErrnoException) => {
+      throw listenError(error, settings)
+    })
     let keySource: KeySource
     if (settings.demo) {
       demo = await settings.demo(localUrl)
@@ -204,9 +208,27 @@ function banner(
     )
   if (settings.forwardTo) lines.push(`Forwarding each event to ${settings.forwardTo}`)
   lines.push(
-    settings.count ? `Stopping after ${settings.count} events; Ctrl-C stops sooner` : 'Ctrl-C to stop',
+    settings.count
+      ? `Stopping after ${settings.count} event${settings.count === 1 ? '' : 's'}; Ctrl-C stops sooner`
+      : 'Ctrl-C to stop',
   )
   for (const line of lines) settings.note(line)
+}
+
+/** A server that cannot listen, as one line naming the flag to change. */
+function listenError(error: NodeJS.ErrnoException, settings: ListenSettings): Error {
+  const where = `${settings.host}:${settings.port}`
+  if (error.code === 'EADDRINUSE')
+    return new KickError(
+      `--port ${settings.port}: ${where} is already in use: pick another --port, or leave it out for a free one`,
+    )
+  if (error.code === 'EACCES')
+    return new KickError(
+      `--port ${settings.port}: not allowed to listen on ${where} (ports below 1024 need privileges)`,
+    )
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return new UsageError(`--host ${settings.host}: not an address of this machine`)
+  return error
 }
 
 /** A Kick on this machine (`kick mock start`) can reach the listener without a tunnel. */

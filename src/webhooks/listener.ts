@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 
 import { EVENT_TYPES } from '../kick/events.js'
 import { capConnections, MAX_CONNECTIONS } from './connection-cap.js'
-import { eventJsonLine, eventRecord, terminalLine } from './event-line.js'
+import { eventJsonLine, eventRecord, type ListenDisplay } from './event-line.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
@@ -49,6 +49,8 @@ export interface ListenerOptions {
   out: NodeJS.WriteStream
   /** one line on stderr */
   log: (line: string) => void
+  /** event lines for a terminal, rejection and forward lines on stderr */
+  display: ListenDisplay
   forwardTo?: string
   saveDir?: string
 }
@@ -100,7 +102,11 @@ export class WebhookListener {
     )
     this.writer = new LineWriter(options.out)
     this.finished = new Promise((resolve) => (this.finishedResolve = resolve))
-    if (options.forwardTo) this.forwarder = new Forwarder(options.forwardTo, { report: options.log })
+    if (options.forwardTo)
+      this.forwarder = new Forwarder(options.forwardTo, {
+        report: options.log,
+        forwarded: (outcome) => options.display.forwarded(outcome),
+      })
   }
 
   /** The keys deliveries are verified with; until set (the demo's are known only once its mock runs), 503. */
@@ -232,7 +238,7 @@ export class WebhookListener {
     id?: string,
   ): void {
     const from = req.socket.remoteAddress ?? '?'
-    this.options.log(
+    this.options.display.rejected(
       `rejected ${status} ${req.method} ${req.url} from ${from}${id ? ` (${id})` : ''}: ${reason}`,
     )
     reply(res, status, { error: reason })
@@ -293,7 +299,7 @@ export class WebhookListener {
     }
     const line = this.options.json
       ? eventJsonLine(delivery, receivedAt)
-      : terminalLine(eventRecord(delivery, receivedAt), this.options.out)
+      : this.options.display.eventLine(eventRecord(delivery, receivedAt))
     // Claim the id and the count slot before saving and printing, so concurrent duplicates print once.
     this.recent.add(delivery.id, receivedAt.getTime(), delivery.timestampMs)
     this.printed++

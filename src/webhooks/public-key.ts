@@ -6,7 +6,7 @@ import { cacheDir } from '../config/paths.js'
 import { endpoints } from '../kick/endpoints.js'
 import { failureReason, httpRequest, type HttpResponse } from '../kick/http.js'
 import { UsageError } from '../errors.js'
-import { loadDevKey } from './dev-key.js'
+import { existingDevPublicKey, loadDevKey } from './dev-key.js'
 import { KICK_PUBLIC_KEY_PEM, publicKeyFromPem } from './signature.js'
 import {
   type DeliveryHeaders,
@@ -39,6 +39,10 @@ export interface KeyOptions {
 /** Where Kick's key came from, for the banner. */
 export type KeySource = 'file' | 'cache' | 'fetched' | 'documented'
 
+/** Why a delivery that `kick trigger` or `kick mock` signed is turned away by a listener that does not trust them. */
+export const DEV_SIGNATURE_NOT_ACCEPTED =
+  'signed with the local development key (kick trigger, kick mock), accepted only with --accept-dev-signatures'
+
 /**
  * The keys a delivery may be signed with: Kick's (from `--public-key-file`, else the 24 h cache, else
  * `GET /public/v1/public-key`, else the key in Kick's docs) and, when asked, the local dev key.
@@ -47,6 +51,9 @@ export class PublicKeys {
   private lastRefetch = 0
   private refetching?: Promise<boolean>
   private trusted?: TrustedKey[]
+  /** the dev key when it exists but is not trusted, to say why its deliveries fail */
+  private untrustedDev?: KeyObject
+  private lastDevLookup = 0
 
   private constructor(
     private readonly options: KeyOptions,
@@ -92,11 +99,33 @@ export class PublicKeys {
     rawHeaders?: readonly string[],
   ): Verification | Promise<Verification> {
     const first = verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders)
-    if (first.ok || first.rejection.status !== 401 || first.rejection.reason !== SIGNATURE_MISMATCH)
-      return first
-    return this.refetchAfterFailure().then((changed) =>
-      changed ? verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders) : first,
-    )
+    if (!mismatch(first)) return first
+    if (this.signedByUntrustedDev(headers, rawBody)) return devNotAccepted(first)
+    return (async () => {
+      if ((await this.lookUpUntrustedDev()) && this.signedByUntrustedDev(headers, rawBody))
+        return devNotAccepted(first)
+      const changed = await this.refetchAfterFailure()
+      return changed ? verifyDelivery(headers, rawBody, this.keys(), options, rawHeaders) : first
+    })()
+  }
+
+  private signedByUntrustedDev(headers: DeliveryHeaders, rawBody: Buffer): boolean {
+    const dev = this.untrustedDev
+    return dev !== undefined && verifyDelivery(headers, rawBody, [{ key: dev, owner: 'dev' }]).ok
+  }
+
+  /**
+   * Reads the dev key when it is not trusted and not known yet: `kick trigger` may have generated it after
+   * this listener started (a newcomer's first try). At most every 5 s, so forged requests cannot make a
+   * file read each.
+   */
+  private async lookUpUntrustedDev(): Promise<boolean> {
+    if (this.dev || this.untrustedDev) return false
+    const now = this.options.now?.() ?? Date.now()
+    if (now - this.lastDevLookup < 5_000) return false
+    this.lastDevLookup = now
+    this.untrustedDev = await existingDevPublicKey()
+    return this.untrustedDev !== undefined
   }
 
   /**
@@ -149,7 +178,20 @@ export async function verifySavedDelivery(
     if (settled.ok || settled.rejection.reason !== SIGNATURE_MISMATCH) return settled
   }
   const keys = await PublicKeys.resolve(options)
-  return verifyDelivery(headers, rawBody, keys.keys(), verifyOptions)
+  const result = verifyDelivery(headers, rawBody, keys.keys(), verifyOptions)
+  if (!mismatch(result) || options.acceptDevSignatures) return result
+  // signed by the development key, which is not trusted here: say how to accept it
+  const dev = await existingDevPublicKey()
+  const byDev = dev !== undefined && verifyDelivery(headers, rawBody, [{ key: dev, owner: 'dev' }]).ok
+  return byDev ? devNotAccepted(result) : result
+}
+
+function devNotAccepted(result: Extract<Verification, { ok: false }>): Verification {
+  return { ok: false, rejection: { ...result.rejection, reason: DEV_SIGNATURE_NOT_ACCEPTED } }
+}
+
+function mismatch(result: Verification): result is Extract<Verification, { ok: false }> {
+  return !result.ok && result.rejection.status === 401 && result.rejection.reason === SIGNATURE_MISMATCH
 }
 
 async function readKeyFile(file: string): Promise<KeyObject> {

@@ -152,6 +152,29 @@ describe('kick login', () => {
     expect(world.browserUrls()).toHaveLength(0)
   })
 
+  it('when the browser opener fails, says so and takes the pasted-back URL', async () => {
+    const kick = startKick(['login', '--scopes', 'user:read'], world.env({ BROWSER: 'false' }))
+    await kick.stderrMatching(/paste the URL the browser was sent to:/)
+    const [authorize] = await kick.stderrMatching(/http:\S+\/oauth\/authorize\?\S+/)
+    const landed = (await fetch(authorize!, { redirect: 'manual' })).headers.get('location')!
+    kick.child.stdin.write(`${landed}\n`)
+    const result = await kick.exited
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain('Warning: BROWSER exited with code 1: open the URL above yourself\n')
+    expect(JSON.parse(result.stdout)).toMatchObject({ user_id: 100001, name: 'mockstreamer' })
+  })
+
+  it('logging in again on a profile that has a login says whose login it replaces', async () => {
+    const first = await world.login('user:read')
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stderr).not.toContain('has a login')
+    const again = await world.login('user:read,chat:write')
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr.split('\n')[0]).toBe(
+      `Profile ${world.profile} has a login of mockstreamer (user id 100001): logging in replaces it`,
+    )
+  })
+
   it('validates scopes and asks for none without a terminal (exit 2)', async () => {
     const none = await world.kick(['login'])
     expect(none.code).toBe(2)

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 
-import { baseEnv, BIN, ROOT, runKick } from '../helpers/run-kick.js'
+import { runKick, terminalKick } from '../helpers/run-kick.js'
 import { AuthWorld, authWorldHooks, CLIENT_ID, CLIENT_SECRET } from './harness.js'
 
 describe('kick login in a terminal', () => {
@@ -27,6 +26,24 @@ describe('kick login in a terminal', () => {
     expect(JSON.parse(secret.stdout).value).toBe('(hidden)')
   })
 
+  it('with no browser to open (no BROWSER, no DISPLAY) asks for the pasted-back URL at once, and takes it', async () => {
+    const env = world.env({ BROWSER: undefined, DISPLAY: undefined, WAYLAND_DISPLAY: undefined })
+    const session = terminalKick(['login', '--scopes', 'user:read'], env)
+    await session.waitFor(/paste the URL the browser was sent to:/)
+    const shown = session.output()
+    expect(shown).toContain(
+      'Warning: no browser to open here (no BROWSER and no DISPLAY): open the URL above yourself',
+    )
+    // the user opens the URL on another device, approves, and copies the address it landed on
+    const authorize = /http:\S+\/oauth\/authorize\?\S+/.exec(shown)![0]
+    const landed = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!
+    session.type(`${landed}\r`)
+    const result = await session.exited
+    expect(result.code, result.output).toBe(0)
+    expect(result.output).toMatch(/Logged in to Kick as mockstreamer \(user id 100001\) on profile/)
+    expect(world.browserUrls()).toHaveLength(0)
+  })
+
   it('offers a checkbox of the 11 scopes when neither --scopes nor --all-scopes is given', async () => {
     const session = terminalKick(['login'], world.env())
     await session.waitFor(/Scopes to ask Kick for/)
@@ -42,33 +59,3 @@ describe('kick login in a terminal', () => {
     }
   })
 })
-
-/** kick on a pseudo-terminal (util-linux `script`), typed at like a person: wait for a prompt, then answer. */
-function terminalKick(args: string[], env: Record<string, string | undefined>) {
-  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
-  const child = spawn('script', ['-qec', command, '/dev/null'], {
-    cwd: ROOT,
-    env: { ...baseEnv(env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
-    stdio: 'pipe',
-  })
-  let output = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, output })
-    }),
-  )
-  return {
-    exited,
-    type: (text: string) => child.stdin.write(text),
-    async waitFor(pattern: RegExp): Promise<void> {
-      for (let waited = 0; waited < 15_000; waited += 50) {
-        if (pattern.test(output)) return
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      throw new Error(`the terminal never showed ${pattern}:\n${output}`)
-    },
-  }
-}

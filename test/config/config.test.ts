@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { isolatedHome, runKick } from '../helpers/run-kick.js'
+import { isolatedHome, runKick, terminalKick } from '../helpers/run-kick.js'
 import { keychainClear, keychainLookup, keyringAvailable, serviceFor } from '../auth/harness.js'
 
 const keyring = keyringAvailable()
@@ -218,3 +218,35 @@ function walk(dir: string): string[] {
     return entry.isDirectory() ? walk(path) : entry.isFile() ? [path] : []
   })
 }
+
+describe('kick config set client-secret at a terminal', () => {
+  const secret = 'typed-secret-0123456789'
+
+  it('without a value asks for it with the input hidden', async () => {
+    const home = isolatedHome()
+    const session = terminalKick(['config', 'set', 'client-secret'], home)
+    await session.waitFor(/Client secret:/)
+    session.type(`${secret}\r`)
+    const result = await session.exited
+    expect(result.code, result.output).toBe(0)
+    expect(result.output).not.toContain(secret)
+    expect(result.output).toMatch(/Set client-secret \(in /)
+  })
+
+  it('with "-" says it reads stdin until Ctrl-D, and takes what is typed', async () => {
+    const home = isolatedHome()
+    const session = terminalKick(['config', 'set', 'client-secret', '-'], home)
+    await session.waitFor(/from stdin until Ctrl-D/)
+    expect(session.output()).toContain(
+      'Reading client-secret from stdin until Ctrl-D (typing shows; leave out "-" to be asked with the input hidden)',
+    )
+    session.type(`${secret}\n\u0004`)
+    const result = await session.exited
+    expect(result.code, result.output).toBe(0)
+    expect(result.output).toMatch(/Set client-secret \(in /)
+    const { stdout } = await runKick(['config', 'list', '--json'], { env: home })
+    expect(JSON.parse(stdout)).toContainEqual(
+      expect.objectContaining({ key: 'client-secret', source: expect.not.stringMatching(/^unset$/) }),
+    )
+  })
+})

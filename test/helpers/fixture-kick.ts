@@ -10,7 +10,7 @@ export interface FixtureKick {
   /** the real binary against the fixture, with a token in the env; stdout is a pipe (JSON output) */
   kick: (args: string[], env?: Record<string, string | undefined>) => Promise<KickResult>
   /** the same on a pseudo-terminal (text output, prompts); `input` is typed into it */
-  kickInTerminal: (args: string[], input?: string) => Promise<KickResult>
+  kickInTerminal: (args: string[], input?: string, columns?: number) => Promise<KickResult>
 }
 
 /**
@@ -27,7 +27,8 @@ export function useFixtureKick(): FixtureKick {
   return {
     fixture: () => server,
     kick: (args, extra = {}) => runKick(args, { env: { ...env(), ...extra } }),
-    kickInTerminal: (args, input = '') => runKick(args, { env: env(), input, terminal: true }),
+    kickInTerminal: (args, input = '', columns) =>
+      runKick(args, { env: env(), input, terminal: true, columns }),
   }
 }
 

@@ -28,6 +28,8 @@ export interface RunOptions {
   terminal?: boolean
   /** an installed `kick` to run as is (its shebang picks the Node on PATH); default: this checkout's, on this Node */
   bin?: string
+  /** with `terminal`: the pseudo-terminal's width (`stty cols`); otherwise the terminal reports none */
+  columns?: number
 }
 
 /** A fresh HOME/XDG tree, so a test never reads or writes the developer's own config or keychain file. */
@@ -68,7 +70,7 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
   return new Promise((resolve, reject) => {
     const command = options.bin ? [options.bin, ...args] : [process.execPath, BIN, ...args]
     const child = options.terminal
-      ? spawn('script', ['-qec', command.map(shellQuote).join(' '), '/dev/null'], {
+      ? spawn('script', ['-qec', terminalCommand(command, options.columns), '/dev/null'], {
           cwd: options.cwd ?? ROOT,
           env: { ...baseEnv(options.env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
           stdio: ['pipe', 'pipe', 'pipe'],
@@ -99,6 +101,43 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
   })
 }
 
+function terminalCommand(command: string[], columns: number | undefined): string {
+  const line = command.map(shellQuote).join(' ')
+  return columns ? `stty cols ${columns} rows 40; exec ${line}` : line
+}
+
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/** kick on a pseudo-terminal (util-linux `script`), typed at like a person: wait for a prompt, then answer. */
+export function terminalKick(args: string[], env: Record<string, string | undefined>) {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...baseEnv(env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
+    stdio: 'pipe',
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    }),
+  )
+  return {
+    exited,
+    /** the transcript so far */
+    output: () => output,
+    type: (text: string) => child.stdin.write(text),
+    async waitFor(pattern: RegExp): Promise<void> {
+      for (let waited = 0; waited < 15_000; waited += 50) {
+        if (pattern.test(output)) return
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      throw new Error(`the terminal never showed ${pattern}:\n${output}`)
+    },
+  }
 }

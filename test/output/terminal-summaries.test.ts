@@ -71,7 +71,7 @@ describe.skipIf(!existsSync('/usr/bin/script'))('summaries, prompts and colour i
     )
     const result = await inTerminal(['events', 'unsubscribe', '--all'], 'n\r')
     const transcript = stripVTControlCharacters(result.stdout)
-    expect(transcript).toContain('Delete the 1 webhook subscription? No')
+    expect(transcript).toContain('Delete the 1 webhook subscription (kicks.gifted)? No')
     expect(transcript.trimEnd().split('\n').at(-1)).toBe('Error: cancelled: nothing was changed')
     expect(result.code).toBe(1)
     expect(fixture().requests.map((request) => request.method)).toEqual(['GET'])

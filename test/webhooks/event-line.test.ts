@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { eventJsonLine, eventRecord } from '../../src/webhooks/event-line.js'
+import { emotesAsNames, eventJsonLine, eventRecord } from '../../src/webhooks/event-line.js'
 import type { VerifiedDelivery } from '../../src/webhooks/verify.js'
 
 function delivery(bodyText: string, overrides: Partial<VerifiedDelivery> = {}): VerifiedDelivery {
@@ -55,5 +55,14 @@ describe('eventJsonLine', () => {
   it('escapes header values that need it', () => {
     const d = delivery('{}', { type: 'weird"type\\', version: '1.0' })
     expect(JSON.parse(eventJsonLine(d, receivedAt))).toEqual(eventRecord(d, receivedAt))
+  })
+})
+
+describe('emotesAsNames', () => {
+  it('shows each [emote:ID:NAME] as :NAME: and leaves anything else alone', () => {
+    expect(emotesAsNames('gg [emote:37226:KEKW][emote:1:PogU] ok')).toBe('gg :KEKW::PogU: ok')
+    expect(emotesAsNames('[emote:x:KEKW] [emote:12:] [emote:12:a b]')).toBe(
+      '[emote:x:KEKW] [emote:12:] [emote:12:a b]',
+    )
   })
 })

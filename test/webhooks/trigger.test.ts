@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EVENT_HEADERS, EVENT_TYPES, samplePayload } from '../../src/kick/events.js'
 import { FixtureServer } from '../helpers/fixture-server.js'
 import { isolatedHome, runKick } from '../helpers/run-kick.js'
-import { type Running, startKick, stopKick } from './helpers.js'
+import { delivery, freshKey, type Running, send, startKick, stopKick, until } from './helpers.js'
 
 let running: Running | undefined
 afterEach(async () => {
@@ -71,23 +71,37 @@ describe('kick trigger into kick listen', () => {
     expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, id: results[0]!.id, key: 'dev' })
     const withoutDev = await runKick(['webhook', 'verify', '--file', file], { env: home })
     expect(withoutDev.code).toBe(1)
-    expect(withoutDev.stderr).toContain('Error: invalid delivery: signature does not match\n')
+    expect(withoutDev.stderr).toContain(
+      'Error: invalid delivery: signed with the local development key (kick trigger, kick mock), accepted only with --accept-dev-signatures\n',
+    )
   })
 
-  it('is rejected (401) by a listener without --accept-dev-signatures; trigger exits 1 naming the status', async () => {
+  it('is rejected (401) by a listener without --accept-dev-signatures; both sides name the flag', async () => {
+    // one config dir for both, as on a developer's machine: trigger generates the dev key after listen started
     const home = isolatedHome()
     running = await startKick(['listen'], home)
     const sent = await runKick(['trigger', 'channel.followed', '--to', running.url], { env: home })
     expect(sent.code).toBe(1)
-    expect(JSON.parse(sent.stdout)).toEqual([
-      {
-        id: expect.any(String),
-        type: 'channel.followed',
-        status: 401,
-        body: '{"error":"signature does not match"}',
-      },
-    ])
-    expect(sent.stderr).toBe(`Error: ${running.url} answered 401 to 1 of 1 deliveries\n`)
+    const reason =
+      'signed with the local development key (kick trigger, kick mock), accepted only with --accept-dev-signatures'
+    const [result] = JSON.parse(sent.stdout) as { id: string }[]
+    expect(result).toEqual({
+      id: expect.any(String),
+      type: 'channel.followed',
+      status: 401,
+      body: JSON.stringify({ error: reason }),
+    })
+    expect(sent.stderr).toBe(
+      `Error: ${running.url} answered 401 to 1 of 1 deliveries: kick trigger signs with the local development key, ` +
+        'which `kick listen` accepts only with --accept-dev-signatures\n',
+    )
+    await until(() => running!.stderr().includes('rejected 401'), 'the rejection line')
+    expect(running.stderr()).toContain(`rejected 401 POST / from 127.0.0.1 (${result!.id}): ${reason}\n`)
+    // a forgery is still only a mismatch
+    const forged = delivery(freshKey().privateKey)
+    expect((await send(running.url, forged)).status).toBe(401)
+    await until(() => running!.stderr().includes(forged.id), 'the forgery line')
+    expect(running.stderr()).toContain(`(${forged.id}): signature does not match\n`)
     running.child.kill('SIGINT')
     expect((await running.exited).code).toBe(0)
     expect(running.stdout()).toBe('')

@@ -37,7 +37,14 @@ export default class ConfigSet extends KickCommand<typeof ConfigSet> {
 
   private async value(key: string): Promise<string> {
     // a value piped in ends with the newline echo or a file added, which is not part of it
-    if (this.args.value === '-') return (await readStdin()).replace(/\r?\n$/, '')
+    if (this.args.value === '-') {
+      // typed at a terminal, stdin ends only with Ctrl-D, and what is typed shows: say both
+      if (process.stdin.isTTY)
+        this.note(
+          `Reading ${key} from stdin until Ctrl-D (typing shows; leave out "-" to be asked with the input hidden)`,
+        )
+      return (await readStdin()).replace(/\r?\n$/, '')
+    }
     if (this.args.value !== undefined) {
       if (key === 'client-secret')
         this.warning(

@@ -39,7 +39,9 @@ export default class EventsUnsubscribe extends KickCommand<typeof EventsUnsubscr
         return { deleted: [] }
       }
       const what = ids.length === 1 ? 'the 1 webhook subscription' : `all ${ids.length} webhook subscriptions`
-      await this.confirm(`Delete ${what}?`, this.flags.yes)
+      const events = [...new Set(data.map((subscription) => subscription.event))]
+      const shown = events.length > 4 ? `${events.slice(0, 4).join(', ')}, …` : events.join(', ')
+      await this.confirm(`Delete ${what} (${shown})?`, this.flags.yes)
     }
     await kick.call('eventsUnsubscribe', { query: { id: ids } })
     const count = `${ids.length} subscription${ids.length === 1 ? '' : 's'}`

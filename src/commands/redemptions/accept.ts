@@ -3,7 +3,7 @@ import { Args, type Command } from '@oclif/core'
 import { KickCommand } from '../../base-command.js'
 import { KickError } from '../../errors.js'
 import { checkUniqueUlids } from '../../kick/limits.js'
-import type { FailedRedemption } from '../../kick/types.js'
+import type { FailedRedemption, RedemptionGroup } from '../../kick/types.js'
 
 /**
  * Accept and reject are the same exchange: a list of ids in, the ones that failed out. Kick takes 25 ids per
@@ -20,7 +20,7 @@ export abstract class RedemptionDecision<T extends typeof Command> extends KickC
 
   protected async decide(decision: 'accept' | 'reject'): Promise<FailedRedemption[]> {
     const ids = checkUniqueUlids('redemption id', this.positionals)
-    if (decision === 'reject') await this.confirm(`Reject ${plural(ids.length)}?`, this.yes())
+    if (decision === 'reject') await this.confirm(() => this.rejectQuestion(ids), this.yes())
     const kick = await this.kick()
     const endpoint = decision === 'accept' ? 'redemptionsAccept' : 'redemptionsReject'
     const { data } = await kick.call<FailedRedemption[]>(endpoint, { body: { ids } })
@@ -38,6 +38,26 @@ export abstract class RedemptionDecision<T extends typeof Command> extends KickC
     ])
     const list = failed.map((failure) => `${failure.id} (${failure.reason})`).join(', ')
     throw new KickError(`${failed.length} of ${plural(ids.length)} could not be ${past}: ${list}`)
+  }
+
+  /** `Reject 2 redemptions ("Hydrate" by user 123, …)?`, naming what the look-up found. */
+  private async rejectQuestion(ids: readonly string[]): Promise<string> {
+    const groups = await this.lookUp(
+      async (kick) =>
+        (await kick.call<RedemptionGroup[]>('redemptionsList', { query: { id: [...ids] } })).data,
+    )
+    const found = new Map(
+      (groups ?? []).flatMap((group) =>
+        group.redemptions.map(
+          (r) => [r.id, `"${group.reward.title}" by user ${r.redeemer?.user_id ?? '?'}`] as const,
+        ),
+      ),
+    )
+    const named = ids.flatMap((id) => found.get(id) ?? [])
+    if (!named.length) return `Reject ${plural(ids.length)}?`
+    const shown = named.slice(0, 3).join(', ')
+    const more = ids.length - Math.min(named.length, 3)
+    return `Reject ${plural(ids.length)} (${shown}${more ? `, and ${more} more` : ''})?`
   }
 
   /** `--yes`, for the commands that have it. */

@@ -3,6 +3,7 @@ import { Args } from '@oclif/core'
 import { KickCommand } from '../../base-command.js'
 import { yesFlag } from '../../flags.js'
 import { checkUlid } from '../../kick/limits.js'
+import type { Reward } from '../../kick/types.js'
 
 export default class RewardsDelete extends KickCommand<typeof RewardsDelete> {
   static summary = 'Delete a channel points reward (only the app that created it may)'
@@ -16,7 +17,13 @@ export default class RewardsDelete extends KickCommand<typeof RewardsDelete> {
 
   async run(): Promise<{ deleted: string }> {
     const id = checkUlid('reward id', this.args.id)
-    await this.confirm(`Delete reward ${id}?`, this.flags.yes)
+    await this.confirm(async () => {
+      const title = await this.lookUp(
+        async (kick) =>
+          (await kick.call<Reward[]>('rewardsList')).data.find((reward) => reward.id === id)?.title,
+      )
+      return title === undefined ? `Delete reward ${id}?` : `Delete reward "${title}" (${id})?`
+    }, this.flags.yes)
     const kick = await this.kick()
     await kick.call('rewardsDelete', { params: { id } })
     this.done(`Deleted reward ${id}`)

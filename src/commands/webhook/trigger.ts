@@ -73,8 +73,12 @@ Events: ${EVENT_TYPES.join(', ')}.`
     const failed = results.filter((result) => result.status >= 300)
     if (failed.length) {
       if (this.jsonEnabled()) this.logJson(results)
+      // the usual 401: a `kick listen` that trusts only Kick's key
+      const hint = failed.some((result) => result.status === 401)
+        ? ': kick trigger signs with the local development key, which `kick listen` accepts only with --accept-dev-signatures'
+        : ''
       throw new KickError(
-        `${flags.to} answered ${failed[0]!.status} to ${failed.length} of ${results.length} deliveries`,
+        `${flags.to} answered ${failed[0]!.status} to ${failed.length} of ${results.length} deliveries${hint}`,
       )
     }
     return results
