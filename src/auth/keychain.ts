@@ -47,6 +47,9 @@ export interface KeychainRequest {
 export type KeychainAnswer =
   { id: number; ok: true; value: string | null } | { id: number; ok: false; error: string }
 
+/** D-Bus's own words when the service it waited on never replied. */
+const NO_REPLY = /Did not receive a reply|NoReply/i
+
 /** The keychain did not answer, or answered with an error: the caller falls back to the file store. */
 export class KeychainUnavailable extends Error {
   constructor(
@@ -166,7 +169,16 @@ export class Keychain {
     // A keychain that fails once (no D-Bus, locked, no Secret Service) is not asked again in this run,
     // so one profile's secrets never end up split between the keychain and the file.
     if (!answer.ok) {
-      this.fail(new KeychainUnavailable(`the system keychain failed: ${answer.error}`))
+      // A Secret Service that holds its name but never answers (frozen, stopped) can make D-Bus give up
+      // first, with NoReply: that is the keychain not answering too, not a keychain that is absent.
+      if (NO_REPLY.test(answer.error))
+        this.fail(
+          new KeychainUnavailable(
+            `the system keychain did not answer within ${this.timeoutMs / 1000} s`,
+            true,
+          ),
+        )
+      else this.fail(new KeychainUnavailable(`the system keychain failed: ${answer.error}`))
       return
     }
     this.pending.delete(answer.id)

@@ -61,7 +61,7 @@ describe('the keychain, frozen or corrupt', () => {
         return { users, secret, login }
       })
 
-      expect(during.users.code).toBe(1)
+      expect(during.users.code, during.users.stderr).toBe(1)
       expect(during.users.stdout).toBe('')
       expect(lines(during.users.stderr)).toEqual([
         `Error: the system keychain did not answer within 2.5 s, so the login tokens of profile ${world.profile} ` +
