@@ -1,12 +1,14 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
 /** Open connections `kick listen` keeps at most: Kick needs a few; thousands are someone holding them open. */
 export const MAX_CONNECTIONS = 1_000
 
-/** The answer a connection is serving now, kept on the socket. */
-const SERVING = Symbol('serving')
-type TrackedSocket = Socket & { [SERVING]?: ServerResponse }
+/**
+ * The answer a connection is serving now: Node's http server keeps it on the socket as `_httpMessage`
+ * (read only here, at the cap), which spares every request a listener of ours on the hot path.
+ */
+type TrackedSocket = Socket & { _httpMessage?: ServerResponse | null }
 
 /**
  * Keeps at most `cap` connections open, so a flood of idle or trickling ones cannot use up file descriptors.
@@ -34,16 +36,13 @@ export function capConnections(server: Server, cap: number, log: (line: string) 
     open.add(socket)
     socket.once('close', () => open.delete(socket))
   })
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    ;(req.socket as TrackedSocket)[SERVING] = res
-  })
 }
 
 /** Only called at the cap; open connections are iterated oldest first. */
 function oldestIdle(open: Set<Socket>): Socket | undefined {
   for (const socket of open) {
-    const res = (socket as TrackedSocket)[SERVING]
-    const owed = res !== undefined && !res.writableEnded && res.req.complete
+    const res = (socket as TrackedSocket)._httpMessage
+    const owed = res != null && !res.writableEnded && res.req.complete
     if (!owed) return socket
   }
   return undefined
