@@ -55,16 +55,29 @@ function loadBundle(file) {
   // without the UTF-8 decoding that takes a third longer for this size.
   const source = fs.readFileSync(file, 'latin1')
   const stat = fs.statSync(file)
-  const cacheFile = path.join(
+  // One cache per command: V8's cache holds every function compiled when it was written, and reading it
+  // costs by its size, so a command reads only what it runs itself. One cache for all (as before) grew with
+  // each command used, and made every start slower. The folder names the build: another build's is removed.
+  const buildDir = path.join(
     cacheDir,
-    `code-cache-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`,
+    `code-cache-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}`,
   )
+  const key = commandKey(argv)
+  const cacheFile = path.join(buildDir, `${key}.bin`)
+  // written by a run that failed, which may not have run what the command runs when it works
+  const failedFile = path.join(buildDir, `${key}.failed.bin`)
   let cachedData
+  let fromFailedRun = false
   if (useCache) {
     try {
       cachedData = fs.readFileSync(cacheFile)
     } catch {
-      // first run: compile, then write the cache at exit
+      try {
+        cachedData = fs.readFileSync(failedFile)
+        fromFailedRun = true
+      } catch {
+        // this command's first run: compile, then write its cache at exit
+      }
     }
   }
   // The bundle's import() calls (its external packages: prompts, open, tunnels) are made from here, where
@@ -78,41 +91,66 @@ function loadBundle(file) {
   Module._cache[file] = bundle
   script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file))
   bundle.loaded = true
-  // V8 compiles functions when first called, and the cache holds those compiled before it was written: so
-  // each command (a different path through the bundle) adds its own once, then reads them all from the cache.
-  if (useCache) {
-    const commandsFile = cacheFile.replace(/\.bin$/, '.commands')
-    // Two words name the command (`users get`, `drops claims`); arguments after them do not count.
-    const firstFlag = argv.findIndex((word) => word.startsWith('-'))
-    const key = argv.slice(0, firstFlag === -1 ? 2 : Math.min(2, firstFlag)).join(' ') || '(root)'
-    let cached = []
-    try {
-      cached = fs.readFileSync(commandsFile, 'utf8').split('\n')
-    } catch {
-      // no command has written the cache yet
-    }
-    const grows = !cached.includes(key) && cached.length < 64
-    if (!cachedData || script.cachedDataRejected || grows) {
-      const commands = cachedData && !script.cachedDataRejected ? [...cached, key] : [key]
-      process.once('exit', () => writeCodeCache(script, cacheFile, commandsFile, commands))
-    }
+  // Written at exit, so the cache holds the functions V8 compiles lazily (when first called) too. A failed
+  // run writes one only where there is none, and the command's next successful run replaces it.
+  if (useCache && (!cachedData || script.cachedDataRejected || fromFailedRun)) {
+    process.once('exit', (code) => {
+      if (code === 0) writeCodeCache(script, cacheFile, [failedFile])
+      else if (!cachedData || script.cachedDataRejected) writeCodeCache(script, failedFile, [])
+    })
   }
   return bundle.exports
 }
 
-function writeCodeCache(script, cacheFile, commandsFile, commands) {
+/**
+ * The command a run is for, as a file name: `users.get` for `kick users get 12 --json`, `users` for the topic,
+ * `root` for none (`kick`, `kick --help`, a typo), with `.help` added when -h/--help shows a command's help.
+ * The words before the first flag are matched against dist/command-ids.json (scripts/bundle.js writes it),
+ * so arguments (`kick api /public/v1/users`) never make a cache of their own.
+ */
+function commandKey(words) {
+  let ids = []
   try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true })
+    ids = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'command-ids.json'), 'utf8'))
+  } catch {
+    // an incomplete install: every run shares the root's cache
+  }
+  const end = words.findIndex((word) => word.startsWith('-'))
+  const leading = end === -1 ? words : words.slice(0, end)
+  let id = ''
+  for (let length = leading.length; length > 0 && !id; length--) {
+    const candidate = leading.slice(0, length).join(':')
+    if (ids.some((known) => known === candidate || known.startsWith(`${candidate}:`))) id = candidate
+  }
+  if (!id) return 'root'
+  const help = words.some((word) => word === '--help' || word === '-h')
+  return `${id.replaceAll(':', '.')}${help ? '.help' : ''}`
+}
+
+/** at most this many command caches of ~0.5 MB are kept; past it the least recently written go first */
+const MAX_COMMAND_CACHES = 24
+
+function writeCodeCache(script, cacheFile, replaces) {
+  const buildDir = path.dirname(cacheFile)
+  try {
+    fs.mkdirSync(buildDir, { recursive: true })
     const temp = `${cacheFile}.${process.pid}`
     fs.writeFileSync(temp, script.createCachedData())
     fs.renameSync(temp, cacheFile)
-    fs.writeFileSync(`${temp}.commands`, commands.join('\n'))
-    fs.renameSync(`${temp}.commands`, commandsFile)
-    // caches of earlier builds are dead weight
-    for (const name of fs.readdirSync(path.dirname(cacheFile))) {
-      const old = path.join(path.dirname(cacheFile), name)
-      if (name.startsWith('code-cache-') && old !== cacheFile && old !== commandsFile)
-        fs.rmSync(old, { force: true })
+    for (const file of replaces) fs.rmSync(file, { force: true })
+    const caches = fs
+      .readdirSync(buildDir)
+      .filter((name) => name.endsWith('.bin'))
+      .map((name) => ({
+        file: path.join(buildDir, name),
+        written: fs.statSync(path.join(buildDir, name)).mtimeMs,
+      }))
+      .sort((a, b) => b.written - a.written)
+    for (const { file } of caches.slice(MAX_COMMAND_CACHES)) fs.rmSync(file, { force: true })
+    // caches of earlier builds (and of Node versions no longer in use) are dead weight
+    for (const name of fs.readdirSync(path.dirname(buildDir))) {
+      if (name.startsWith('code-cache-') && name !== path.basename(buildDir))
+        fs.rmSync(path.join(path.dirname(buildDir), name), { recursive: true, force: true })
     }
   } catch {
     // a read-only or full cache dir only costs speed

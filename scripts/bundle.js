@@ -25,6 +25,8 @@ function commandFiles(dir) {
 // getter around require(), which esbuild turns into a lazy module init: with the manifest, oclif reads only
 // the entry of the command it runs, so `kick --help` evaluates no command and `kick users get` only its own.
 const files = commandFiles(commandsDir).sort()
+// relative() answers with the platform's separator: `auth\login` on Windows
+const commandId = (file) => relative(commandsDir, file).replace(/\.ts$/, '').split(sep).join(':')
 const entry = [
   `export { execute } from '@oclif/core'`,
   `export { default as commandNotFound } from './hooks/command-not-found.js'`,
@@ -32,10 +34,8 @@ const entry = [
   `export const KickHelp = { get default() { return require('./help/kick-help.js').default } }`,
   `export const COMMANDS = {`,
   ...files.map((file) => {
-    // relative() answers with the platform's separator: `auth\login` on Windows
-    const id = relative(commandsDir, file).replace(/\.ts$/, '').split(sep).join(':')
     const path = `./${relative(join(root, 'src'), file).replace(/\.ts$/, '.js').split(sep).join('/')}`
-    return `  get '${id}'() { return require('${path}').default },`
+    return `  get '${commandId(file)}'() { return require('${path}').default },`
   }),
   `}`,
 ].join('\n')
@@ -67,11 +67,25 @@ module.exports = new Proxy({}, {
   },
 })
 `
-// oclif sorts the commands of its manifest with localeCompare on every start; the first localeCompare in a
-// process builds ICU's collator, ~6 ms. Command ids are ASCII, for which code-unit order is the same order.
-// The build fails if the line is not found, so an oclif upgrade cannot drop this silently.
-const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
-const ASCII_SORT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'
+// Edits to oclif's own files, each a text the build must find (it fails if an oclif upgrade changes one, so
+// none is lost silently), each with why.
+const OCLIF_EDITS = [
+  {
+    // oclif sorts the commands of its manifest with localeCompare on every start; the first localeCompare in
+    // a process builds ICU's collator, ~6 ms. Command ids are ASCII, for which code-unit order is the same.
+    file: /[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
+  },
+  {
+    // ux.action (a spinner when stderr is a terminal) is created on every start, and the spinner's module
+    // brings cli-spinners, 30 kB of frames evaluated and kept in the code cache. kick never starts an action:
+    // the spinner's module is evaluated only if the spinner is made.
+    file: /[\\/]ux[\\/]index\.js$/,
+    from: 'const spinner_1 = __importDefault(require("./action/spinner"));',
+    to: 'const spinner_1 = { get default() { return require("./action/spinner").default; } };',
+  },
+]
 
 // The shim for oclif's fs/promises has only what oclif uses: fail the build if an oclif upgrade uses more.
 const fsPromisesShim = createRequire(import.meta.url)('./bundle-shims/fs-promises.cjs')
@@ -89,10 +103,9 @@ const shims = {
     pluginBuild.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
       let source = await readFile(args.path, 'utf8')
       checkFsPromisesShim(args.path, source)
-      if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) {
-        if (!source.includes(OCLIF_SORT))
-          throw new Error(`${args.path}: the localeCompare sort to replace is gone`)
-        source = source.replace(OCLIF_SORT, ASCII_SORT)
+      for (const edit of OCLIF_EDITS.filter(({ file }) => file.test(args.path))) {
+        if (!source.includes(edit.from)) throw new Error(`${args.path}: "${edit.from}" to edit is gone`)
+        source = source.replace(edit.from, edit.to)
       }
       return { contents: source, loader: 'js' }
     })
@@ -183,4 +196,6 @@ await build({
   outfile: join(root, 'dist', 'paths.cjs'),
   format: 'cjs',
 })
+// bin/run.js keeps a code cache per command, and finds which command a run is for in this list of ids
+writeFileSync(join(root, 'dist', 'command-ids.json'), JSON.stringify(files.map(commandId)))
 console.log(`dist/kick.cjs: ${files.length} commands bundled`)

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,47 +14,83 @@ import { describe, expect, it } from 'vitest'
 
 import { ROOT, runKick } from '../helpers/run-kick.js'
 
-/** What bin/run.js leaves in a cache dir: the V8 code cache and the list of commands it holds. */
-function codeCacheFiles(dir: string): string[] {
-  try {
-    return readdirSync(join(dir, 'kick')).filter((name) => name.startsWith('code-cache-'))
-  } catch {
-    return []
-  }
+/** What bin/run.js leaves in a cache dir: one folder for this build, with a V8 code cache per command. */
+function codeCaches(cacheHome: string): { build: string; files: string[] } {
+  const dir = join(cacheHome, 'kick')
+  const builds = existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('code-cache-')) : []
+  expect(builds.length).toBeLessThanOrEqual(1)
+  const build = builds[0] ? join(dir, builds[0]) : ''
+  return { build, files: build ? readdirSync(build).sort() : [] }
 }
 
 describe('bin/run.js start-up', () => {
-  it('keeps its V8 code cache in the cache dir, growing by each command once', async () => {
+  it('keeps a V8 code cache per command in the cache dir, never one per argument', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
-    const help = await runKick(['--help'], { env: { XDG_CACHE_HOME: cache } })
-    expect(help.code).toBe(0)
-    const files = codeCacheFiles(cache)
-    expect(files.filter((name) => name.endsWith('.bin'))).toHaveLength(1)
-    const commands = join(
-      cache,
-      'kick',
-      files.find((name) => name.endsWith('.commands'))!,
+    const env = { XDG_CACHE_HOME: cache }
+    expect((await runKick(['--help'], { env })).code).toBe(0)
+    expect(codeCaches(cache).files).toEqual(['root.bin'])
+    await runKick(['users', 'get', '--help'], { env })
+    await runKick(['users'], { env })
+    await runKick(['api', '/public/v1/users', '--help'], { env })
+    await runKick(['api', '/public/v1/categories', '--help'], { env })
+    await runKick(['nosuchcommand'], { env })
+    expect(codeCaches(cache).files).toEqual(['api.help.bin', 'root.bin', 'users.bin', 'users.get.help.bin'])
+  })
+
+  it("keeps a failed run's cache only until the command's first run that works", async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
+    const env = { XDG_CACHE_HOME: cache }
+    // an unknown key: the command fails (exit 2), and leaves a cache marked so
+    const failed = await runKick(['config', 'set', 'no-such-key', 'x'], { env })
+    expect(failed.code).not.toBe(0)
+    expect(codeCaches(cache).files).toEqual(['config.set.failed.bin'])
+    const failedCache = readFileSync(join(codeCaches(cache).build, 'config.set.failed.bin'))
+    // a second failure keeps it as it is
+    await runKick(['config', 'set', 'no-such-key', 'y'], { env })
+    expect(readFileSync(join(codeCaches(cache).build, 'config.set.failed.bin')).equals(failedCache)).toBe(
+      true,
     )
-    expect(readFileSync(commands, 'utf8').split('\n')).toEqual(['(root)'])
-    await runKick(['users', 'get', '--help'], { env: { XDG_CACHE_HOME: cache } })
-    expect(readFileSync(commands, 'utf8').split('\n')).toEqual(['(root)', 'users get'])
+    const worked = await runKick(['config', 'set', 'api-url', 'http://127.0.0.1:1'], { env })
+    expect(worked.code).toBe(0)
+    expect(codeCaches(cache).files).toEqual(['config.set.bin'])
+  })
+
+  it('keeps the 24 command caches written last, and removes the caches of other builds', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
+    const env = { XDG_CACHE_HOME: cache }
+    await runKick(['--help'], { env })
+    const { build } = codeCaches(cache)
+    const old = Date.now() / 1000 - 3600
+    for (let index = 0; index < 30; index++) {
+      const file = join(build, `old-${String(index).padStart(2, '0')}.bin`)
+      writeFileSync(file, 'x')
+      // the lower the number, the longer ago it was written
+      utimesSync(file, old + index, old + index)
+    }
+    const otherBuild = join(cache, 'kick', 'code-cache-v0.0.0-x64-1-1')
+    mkdirSync(otherBuild)
+    writeFileSync(join(otherBuild, 'root.bin'), 'x')
+    await runKick(['users', 'get', '--help'], { env })
+    const { files } = codeCaches(cache)
+    expect(files).toHaveLength(24)
+    expect(files).toContain('users.get.help.bin')
+    expect(files).toContain('root.bin')
+    expect(files).toContain('old-29.bin')
+    expect(files).not.toContain('old-07.bin')
+    expect(existsSync(otherBuild)).toBe(false)
   })
 
   it('without XDG_CACHE_HOME, keeps it where src/config/paths.ts puts the cache dir (~/.cache/kick here)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'kick-home-'))
     const result = await runKick(['--help'], { env: { HOME: home, XDG_CACHE_HOME: undefined } })
     expect(result.code).toBe(0)
-    expect(codeCacheFiles(join(home, '.cache'))).toHaveLength(2)
+    expect(codeCaches(join(home, '.cache')).files).toEqual(['root.bin'])
   })
 
   it('runs from a corrupt code cache, and replaces it', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
     await runKick(['--help'], { env: { XDG_CACHE_HOME: cache } })
-    const bin = join(
-      cache,
-      'kick',
-      codeCacheFiles(cache).find((name) => name.endsWith('.bin'))!,
-    )
+    const bin = join(codeCaches(cache).build, 'root.bin')
     const good = readFileSync(bin)
     writeFileSync(bin, Buffer.alloc(good.length, 0x5a))
     const result = await runKick(['--help'], { env: { XDG_CACHE_HOME: cache } })
@@ -59,7 +103,7 @@ describe('bin/run.js start-up', () => {
     const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
     const result = await runKick(['--help'], { env: { XDG_CACHE_HOME: cache, KICK_NO_CODE_CACHE: '1' } })
     expect(result.code).toBe(0)
-    expect(codeCacheFiles(cache)).toEqual([])
+    expect(codeCaches(cache).files).toEqual([])
   })
 
   it("runs through require() and Node's compile cache (on Node >= 22) with KICK_CODE_CACHE=compile", async () => {
@@ -67,7 +111,7 @@ describe('bin/run.js start-up', () => {
     const result = await runKick(['--help'], { env: { XDG_CACHE_HOME: cache, KICK_CODE_CACHE: 'compile' } })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('USAGE')
-    expect(codeCacheFiles(cache)).toEqual([])
+    expect(codeCaches(cache).files).toEqual([])
     expect(existsSync(join(cache, 'kick', 'compile-cache'))).toBe(
       Number(process.versions.node.split('.')[0]) >= 22,
     )
