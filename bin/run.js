@@ -32,7 +32,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
  * (Node >= 22) is written right after the top-level compile, so each start still compiles the functions a
  * command runs: measured with `npm run bench` on Node 22 and 24 (README), it starts `kick users get` and
  * `kick --help` slower, so V8's is used everywhere. Node's serves where the Node internals the vm.Script
- * path uses (Module.wrap, _nodeModulePaths, _cache) are gone, and when KICK_CODE_CACHE=compile asks for it
+ * path uses (_nodeModulePaths, _cache) are gone, and when KICK_CODE_CACHE=compile asks for it
  * (the bench measures it so); KICK_NO_CODE_CACHE=1 uses neither.
  */
 function loadBundle(file) {
@@ -41,8 +41,7 @@ function loadBundle(file) {
   // where src/config/paths.ts says the cache dir is (scripts/bundle.js makes this CommonJS copy of it)
   const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
   const useCache = !process.env.KICK_NO_CODE_CACHE
-  const vmPath =
-    typeof Module.wrap === 'function' && typeof Module._nodeModulePaths === 'function' && Module._cache
+  const vmPath = typeof Module._nodeModulePaths === 'function' && Module._cache
   if (!vmPath || (useCache && process.env.KICK_CODE_CACHE === 'compile')) {
     if (useCache && Number(process.versions.node.split('.')[0]) >= 22) {
       // enableCompileCache is put on the class only once node:module itself is loaded
@@ -83,7 +82,8 @@ function loadBundle(file) {
   // The bundle's import() calls (its external packages: prompts, open, tunnels) are made from here, where
   // import() works; in a vm.Script Node 20 cannot run it reliably. scripts/bundle.js routes them here.
   globalThis.__kickImport = (specifier) => import(specifier)
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData })
+  // the bundle is written as a CommonJS module function (scripts/bundle.js): the script's value is that function
+  const script = new vm.Script(source, { filename: file, cachedData })
   // Registered in require's cache so oclif, which loads the commands from this same file, gets this instance.
   const bundle = new Module(file)
   bundle.filename = file

@@ -40,20 +40,23 @@ const entry = [
   `}`,
 ].join('\n')
 
-// `debug`, `ejs`, `wsl-utils` and `supports-color` are replaced by the shims in scripts/bundle-shims/, which load the real package only when
-// it is needed (see each shim); the shims' own require() reaches the real one.
+// `debug`, `ejs`, `wsl-utils`, `supports-color` and `string-width` are replaced by the shims in
+// scripts/bundle-shims/, which load the real package only when it is needed (see each shim); the shims' own
+// require() reaches the real one.
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
-// perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), semver, minimatch, tinyglobby, lilconfig. For oclif's files those become
-// a proxy that loads the real module on first use; the packages are not bundled at all, see
+// perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), and the packages below (cli-spinners
+// is 30 kB of frames for ux.action's spinner, which kick never starts). For oclif's files those become a proxy
+// that loads the real module on first use; the packages are not bundled at all, see
 // bundle-shims/oclif-require.cjs. tsc-compiled code reads a named import only when it calls it
 // (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
-const LAZY_FOR_OCLIF =
-  /^(node:)?(child_process|perf_hooks|readline)$|^(semver|minimatch|tinyglobby|lilconfig)$/
+const RARE_BUILTINS = ['child_process', 'perf_hooks', 'readline']
+const RARE_PACKAGES = ['semver', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners']
+const LAZY_FOR_OCLIF = new RegExp(`^(node:)?(${RARE_BUILTINS.join('|')})$|^(${RARE_PACKAGES.join('|')})$`)
 const lazyModule = (specifier) => `
 let real
 const load = () => (real ??= ${
-  specifier.startsWith('node:') || !/^(semver|minimatch|tinyglobby|lilconfig)$/.test(specifier)
+  !RARE_PACKAGES.includes(specifier)
     ? 'require'
     : `require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'oclif-require.cjs'))})`
 }(${JSON.stringify(specifier)}))
@@ -76,14 +79,6 @@ const OCLIF_EDITS = [
     file: /[\\/]config[\\/]plugin\.js$/,
     from: '.sort((a, b) => a.id.localeCompare(b.id));',
     to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
-  },
-  {
-    // ux.action (a spinner when stderr is a terminal) is created on every start, and the spinner's module
-    // brings cli-spinners, 30 kB of frames evaluated and kept in the code cache. kick never starts an action:
-    // the spinner's module is evaluated only if the spinner is made.
-    file: /[\\/]ux[\\/]index\.js$/,
-    from: 'const spinner_1 = __importDefault(require("./action/spinner"));',
-    to: 'const spinner_1 = { get default() { return require("./action/spinner").default; } };',
   },
 ]
 
@@ -109,7 +104,7 @@ const shims = {
       }
       return { contents: source, loader: 'js' }
     })
-    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color)$/ }, (args) => {
+    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color|string-width)$/ }, (args) => {
       if (args.importer.includes('bundle-shims')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
     })
@@ -177,7 +172,15 @@ const code = bundle.outputFiles[0].text
   .replace(/(?<![\w$."'`])import\(/g, '__kickImport(')
   .replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 mkdirSync(join(root, 'dist'), { recursive: true })
-writeFileSync(join(root, 'dist', 'kick.cjs'), `${banner}\n${code}`)
+// The file is the bundle already wrapped as a CommonJS module function, so bin/run.js compiles it as it is:
+// wrapping it there (Module.wrap) made a second copy of its half megabyte on every start. Run as a script
+// (bin/run.js), the file's value is that function; required (Node's own loader wraps it again, and there
+// `arguments` are the wrapper's), it calls the function with the wrapper's arguments.
+const wrapper = [
+  "(typeof arguments === 'undefined' ? (bundle) => bundle : (bundle) => bundle.apply(this, arguments))(",
+  'function (exports, require, module, __filename, __dirname) {',
+].join('')
+writeFileSync(join(root, 'dist', 'kick.cjs'), `${wrapper}${banner}\n${code}\n})\n`)
 
 // The keychain runs in a child process (a hung Secret Service must not block the CLI): its script is a file
 // of its own beside the bundle, where src/auth/keychain.ts looks for it.
