@@ -80,6 +80,33 @@ const OCLIF_EDITS = [
     from: '.sort((a, b) => a.id.localeCompare(b.id));',
     to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
   },
+  {
+    // oclif finds the user's shell on every start, from SHELL or else the user database (os.userInfo), which
+    // throws for a user id with no entry there: `docker run --user 1234 … kick` without SHELL failed every
+    // command. kick never reads config.shell (oclif's help does, on Windows only), so it is found when read,
+    // as oclif finds it (its Windows branch ends in COMSPEC here: the wsl-utils shim has no PowerShell path),
+    // and 'unknown' where the user database has no answer.
+    file: /[\\/]config[\\/]config\.js$/,
+    from: 'this.shell = await (0, os_1.getShell)();',
+    to: `{
+            let shell;
+            const find = () => {
+                let name = process.env.SHELL;
+                try {
+                    name ??= (0, node_os_1.userInfo)().shell ?? undefined;
+                }
+                catch { }
+                name ??= process.platform === 'win32' ? (process.env.COMSPEC ?? 'cmd.exe') : 'unknown';
+                return name.split(/[\\\\/]/).pop() || 'unknown';
+            };
+            Object.defineProperty(this, 'shell', {
+                configurable: true,
+                enumerable: true,
+                get: () => (shell ??= find()),
+                set: (value) => (shell = value),
+            });
+        }`,
+  },
 ]
 
 // The shim for oclif's fs/promises has only what oclif uses: fail the build if an oclif upgrade uses more.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { chmodSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -64,6 +64,41 @@ describe('the kick binary', () => {
     expect(kick.requests[0]!.query.getAll('id')).toEqual(['1'])
     kick.verify()
   })
+
+  // `docker run --user 1234 …` in CI: a user id with no entry in the user database, and no SHELL. oclif looked
+  // the shell up there on every start, which throws for such a user: every command but --version failed.
+  it.skipIf(process.getuid?.() !== 0)(
+    'runs as a user id the machine has no account for, with no SHELL set',
+    async () => {
+      kick.stub('GET', '/public/v1/users', ok([{ user_id: 1, name: 'a', email: '', profile_picture: '' }]))
+      const env = baseEnv({ KICK_ACCESS_TOKEN: 'tok', KICK_API_URL: kick.url, SHELL: undefined })
+      chmodSync(env.HOME!, 0o777)
+      const child = spawn(
+        'setpriv',
+        [
+          '--reuid=54321',
+          '--regid=54321',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          'users',
+          'get',
+          '--id',
+          '1',
+        ],
+        { env },
+      )
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      expect(JSON.parse(stdout)).toEqual([{ user_id: 1, name: 'a', email: '', profile_picture: '' }])
+      kick.verify()
+    },
+  )
 
   it('exits 130 when interrupted (Ctrl-C) while waiting on Kick, with stdout empty', async () => {
     let reached!: () => void
