@@ -1,5 +1,6 @@
 // Writes oclif.manifest.json from the built commands, so `kick` never has to import every command file to
-// find one (what the `oclif manifest` command does, without its large dependency tree).
+// find one (what the `oclif manifest` command does, without its large dependency tree), and
+// dist/help-texts.json with the words of help taken out of it (src/help/texts.ts says why and puts them back).
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
@@ -14,11 +15,38 @@ const plugin = new Plugin({
   respectNoCacheDefault: true,
 })
 await plugin.load()
+const { manifest } = plugin
+
+/** Moves the named fields of each object to the returned record (by key), leaving the object without them. */
+function take(objects, fields) {
+  const taken = {}
+  for (const [key, object] of Object.entries(objects ?? {})) {
+    const texts = Object.fromEntries(
+      fields.filter((field) => object[field] !== undefined).map((f) => [f, object[f]]),
+    )
+    for (const field of fields) delete object[field]
+    if (Object.keys(texts).length) taken[key] = texts
+  }
+  return taken
+}
+
+const texts = {}
+for (const [id, command] of Object.entries(manifest.commands)) {
+  const flags = take(command.flags, ['summary', 'description'])
+  const args = take(command.args, ['description'])
+  const own = take({ [id]: command }, ['summary', 'description', 'examples'])[id]
+  texts[id] = { ...own, flags, args }
+  // oclif lists an alias as a copy of its command under the alias's id
+  for (const alias of command.aliases ?? []) texts[alias] = texts[id]
+}
+
 // ASCII only (other characters as \uXXXX, the same JSON): oclif reads the manifest on every start, and a
 // single non-ASCII character makes all of it a two-byte string, slower to decode and to parse.
-const json = JSON.stringify(plugin.manifest).replace(
-  /[\u0080-\uffff]/g,
-  (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-)
-writeFileSync(new URL('../oclif.manifest.json', import.meta.url), json)
-console.log(`oclif.manifest.json: ${Object.keys(plugin.manifest.commands).length} commands`)
+const ascii = (value) =>
+  JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+writeFileSync(new URL('../oclif.manifest.json', import.meta.url), ascii(manifest))
+writeFileSync(new URL('../dist/help-texts.json', import.meta.url), ascii(texts))
+console.log(`oclif.manifest.json: ${Object.keys(manifest.commands).length} commands`)

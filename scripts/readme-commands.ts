@@ -1,13 +1,17 @@
-// Rewrites the README's command list (between the commands markers) from oclif.manifest.json and the
-// endpoint table, so the list can never drift from what the CLI really has: `npm run readme`.
+// Rewrites the README's command list (between the commands markers) from oclif.manifest.json (with the help
+// texts scripts/manifest.js took out of it) and the endpoint table, so the list can never drift from what the
+// CLI really has: `npm run readme`.
 import { readFileSync, writeFileSync } from 'node:fs'
 
+import { addHelpTexts, type CommandEntry, type CommandTexts, HELP_TEXTS_FILE } from '../src/help/texts.js'
 import { endpointIds, endpoints } from '../src/kick/endpoints.js'
 
 const root = new URL('..', import.meta.url)
 const manifest = JSON.parse(readFileSync(new URL('oclif.manifest.json', root), 'utf8')) as {
-  commands: Record<string, { summary?: string; description?: string; aliases: string[] }>
+  commands: Record<string, CommandEntry & { summary?: string; description?: string; aliases: string[] }>
 }
+const texts = JSON.parse(readFileSync(new URL(HELP_TEXTS_FILE, root), 'utf8')) as Record<string, CommandTexts>
+addHelpTexts(Object.values(manifest.commands), texts)
 
 const rows = Object.entries(manifest.commands)
   .sort(([a], [b]) => a.localeCompare(b))

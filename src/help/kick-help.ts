@@ -1,5 +1,6 @@
-import { type Command, CommandHelp, Help, type Interfaces } from '@oclif/core'
+import { type Command, CommandHelp, type Config, Help, type Interfaces } from '@oclif/core'
 
+import { withHelpTexts } from './texts.js'
 import { HELP_TOPICS } from './topics.js'
 import { usageLine } from './usage.js'
 
@@ -18,6 +19,11 @@ const ROOT_EXAMPLES = [
  * Loaded only to show help (package.json oclif.helpClass), so no other command pays for it.
  */
 export default class KickHelp extends Help {
+  constructor(config: Config, options: Partial<Interfaces.HelpOptions> = {}) {
+    super(config, options)
+    withHelpTexts(config)
+  }
+
   /** `autocomplete` is a command with a subcommand: listed once, under COMMANDS, not as a topic as well. */
   protected get sortedTopics(): Interfaces.Topic[] {
     return super.sortedTopics.filter((topic) => !this.config.findCommand(topic.name))

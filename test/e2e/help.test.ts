@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
+import { addHelpTexts, type CommandEntry, type CommandTexts, HELP_TEXTS_FILE } from '../../src/help/texts.js'
 import { runKick } from '../helpers/run-kick.js'
 
 const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
-  commands: Record<string, { aliases: string[]; summary?: string; flags: Record<string, unknown> }>
+  commands: Record<
+    string,
+    CommandEntry & { aliases: string[]; summary?: string; flags: Record<string, object> }
+  >
 }
+// the words of help, which scripts/manifest.js keeps beside the manifest
+addHelpTexts(
+  Object.values(manifest.commands),
+  JSON.parse(readFileSync(new URL(`../../${HELP_TEXTS_FILE}`, import.meta.url), 'utf8')) as Record<
+    string,
+    CommandTexts
+  >,
+)
 const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   oclif: { topics: Record<string, { description: string }> }
 }

@@ -19,6 +19,8 @@ const SHIPPED = [
   'README.md',
   'bin/package.json',
   'bin/run.js',
+  'dist/command-ids.json',
+  'dist/help-texts.json',
   'dist/keychain-child.js',
   'dist/kick.cjs',
   'dist/paths.cjs',

@@ -3,6 +3,7 @@ import { Args } from '@oclif/core'
 import { KickCommand, flagsWithoutJson } from '../../base-command.js'
 import { completionModel } from '../../completion/model.js'
 import { completionScript, SHELLS, type Shell } from '../../completion/scripts.js'
+import { withHelpTexts } from '../../help/texts.js'
 import { HELP_TOPICS } from '../../help/topics.js'
 
 export default class AutocompleteScript extends KickCommand<typeof AutocompleteScript> {
@@ -23,6 +24,8 @@ shell: completing runs no kick. \`kick autocomplete SHELL\` says where to put it
   }
 
   async run(): Promise<void> {
+    // the summaries shown beside each completion
+    withHelpTexts(this.config)
     const model = completionModel(this.config.bin, this.config.commands, this.config.topics)
     const script = completionScript(this.args.shell as Shell, model, { helpTopics: Object.keys(HELP_TOPICS) })
     process.stdout.write(script)
