@@ -52,15 +52,25 @@ const entry = [
 // (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
 const RARE_BUILTINS = ['child_process', 'perf_hooks', 'readline']
 const RARE_PACKAGES = ['semver', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners']
-const LAZY_FOR_OCLIF = new RegExp(`^(node:)?(${RARE_BUILTINS.join('|')})$|^(${RARE_PACKAGES.join('|')})$`)
-const lazyModule = (specifier) => `
+// Functions oclif's error classes import at start-up, and call only to print an error of oclif's own or help
+// (kick prints its errors itself): bundled, but each evaluated on its first call (wrap-ansi brings
+// ansi-styles and string-width, ~1 ms).
+const LATE_FUNCTIONS = ['wrap-ansi', 'clean-stack', 'indent-string']
+const LAZY_FOR_OCLIF = new RegExp(
+  `^(node:)?(${RARE_BUILTINS.join('|')})$|^(${[...RARE_PACKAGES, ...LATE_FUNCTIONS].join('|')})$`,
+)
+const lazyModule = (specifier) => {
+  const load = `
 let real
 const load = () => (real ??= ${
-  !RARE_PACKAGES.includes(specifier)
-    ? 'require'
-    : `require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'oclif-require.cjs'))})`
-}(${JSON.stringify(specifier)}))
-module.exports = new Proxy({}, {
+    !RARE_PACKAGES.includes(specifier)
+      ? 'require'
+      : `require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'oclif-require.cjs'))})`
+  }(${JSON.stringify(specifier)}))
+`
+  if (LATE_FUNCTIONS.includes(specifier))
+    return `${load}module.exports = function (...args) { return load().apply(this, args) }\n`
+  return `${load}module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
   has: (_, key) => key in load(),
   ownKeys: () => Reflect.ownKeys(load()),
@@ -70,6 +80,7 @@ module.exports = new Proxy({}, {
   },
 })
 `
+}
 // Edits to oclif's own files, each a text the build must find (it fails if an oclif upgrade changes one, so
 // none is lost silently), each with why.
 const OCLIF_EDITS = [

@@ -99,6 +99,19 @@ describe('bin/run.js start-up', () => {
     expect(readFileSync(bin).equals(Buffer.alloc(good.length, 0x5a))).toBe(false)
   })
 
+  it('runs as before where the cache dir cannot be written (a file in its place), saying nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kick-cache-'))
+    const notADir = join(home, 'cache')
+    writeFileSync(notADir, 'not a directory')
+    for (let run = 0; run < 2; run++) {
+      const result = await runKick(['--help'], { env: { XDG_CACHE_HOME: notADir } })
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('')
+      expect(result.stdout).toContain('USAGE')
+    }
+    expect(readFileSync(notADir, 'utf8')).toBe('not a directory')
+  })
+
   it('writes no cache with KICK_NO_CODE_CACHE=1', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kick-cache-'))
     const result = await runKick(['--help'], { env: { XDG_CACHE_HOME: cache, KICK_NO_CODE_CACHE: '1' } })
