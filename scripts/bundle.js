@@ -159,6 +159,12 @@ const shims = {
       }
       return { contents: source, loader: 'js' }
     })
+    // oclif reads only its version from its package.json, which the bundle would hold whole (its dependencies,
+    // scripts, files) and build as an object on every start
+    pluginBuild.onLoad({ filter: /@oclif[\\/]core[\\/]package\.json$/ }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'))
+      return { contents: JSON.stringify({ name, version }), loader: 'json' }
+    })
     pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color|string-width)$/ }, (args) => {
       if (args.importer.includes('bundle-shims')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
