@@ -40,9 +40,10 @@ const entry = [
   `}`,
 ].join('\n')
 
-// `debug`, `ejs`, `wsl-utils`, `supports-color` and `string-width` are replaced by the shims in
-// scripts/bundle-shims/, which load the real package only when it is needed (see each shim); the shims' own
-// require() reaches the real one.
+// `debug`, `ejs`, `wsl-utils` and `supports-color` are replaced by the shims in scripts/bundle-shims/, which
+// load the real package only when it is needed (see each shim); the shims' own require() reaches the real one.
+// `string-width`, where a package imports it (not kick's own code, which has a newer major), goes through
+// bundle-shims/ascii-width.cjs in front of the version that package resolves.
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
 // perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), and the packages below (cli-spinners
@@ -165,10 +166,22 @@ const shims = {
       const { name, version } = JSON.parse(await readFile(args.path, 'utf8'))
       return { contents: JSON.stringify({ name, version }), loader: 'json' }
     })
-    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color|string-width)$/ }, (args) => {
+    pluginBuild.onResolve({ filter: /^(debug|ejs|wsl-utils|supports-color)$/ }, (args) => {
       if (args.importer.includes('bundle-shims')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', `${args.path}.cjs`) }
     })
+    pluginBuild.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (!args.importer.includes('node_modules')) return undefined
+      // the version this importer gets (asked without an importer, so this callback lets it through)
+      const real = await pluginBuild.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind })
+      if (real.errors.length) return { errors: real.errors }
+      return { path: real.path, namespace: 'ascii-width' }
+    })
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'ascii-width' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'ascii-width.cjs'))})(() => require(${JSON.stringify(args.path)}))`,
+      resolveDir: root,
+      loader: 'js',
+    }))
     pluginBuild.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) => {
       if (!args.importer.includes('@oclif/core')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', 'fs-promises.cjs') }

@@ -9,16 +9,25 @@ import { ROOT } from '../helpers/run-kick.js'
 // the package's own answers.
 const require = createRequire(join(ROOT, 'scripts', 'bundle-shims', 'x.cjs'))
 
-describe('the string-width shim', () => {
-  const shim = require('./string-width.cjs') as (text: unknown) => number
-  const real = require('string-width') as (text: unknown) => number
+describe('the ascii-width shim, in front of string-width where oclif imports it', () => {
+  const asciiFirst = require('./ascii-width.cjs') as (
+    load: () => (text: unknown) => number,
+  ) => (text: unknown) => number
+  // the version oclif resolves (its own v4), which the shim stands in front of in the bundle
+  const real = createRequire(require.resolve('@oclif/core/package.json'))('string-width') as (
+    text: unknown,
+  ) => number
+  let loads = 0
+  const shim = asciiFirst(() => {
+    loads++
+    return real
+  })
 
-  it('measures as the package does, ASCII or not', () => {
-    const texts = [
-      '',
-      'kick users get --json',
-      ' '.repeat(40),
-      '~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./',
+  it('measures as the package does, ASCII or not, and loads the package only for what is not ASCII', () => {
+    const ascii = ['', 'kick users get --json', ' '.repeat(40), '~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./']
+    for (const text of ascii) expect(shim(text), JSON.stringify(text)).toBe(real(text))
+    expect(loads).toBe(0)
+    const other = [
       '\u001b[1mbold\u001b[22m',
       'tab\there',
       'line\nbreak',
@@ -29,7 +38,8 @@ describe('the string-width shim', () => {
       'e\u0301',
       '\uff21\uff22',
     ]
-    for (const text of texts) expect(shim(text), JSON.stringify(text)).toBe(real(text))
+    for (const text of other) expect(shim(text), JSON.stringify(text)).toBe(real(text))
+    expect(loads).toBe(1)
   })
 
   it('answers 0 for what is not a string, as the package does', () => {
