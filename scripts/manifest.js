@@ -34,7 +34,8 @@ const texts = {}
 for (const [id, command] of Object.entries(manifest.commands)) {
   const flags = take(command.flags, ['summary', 'description'])
   const args = take(command.args, ['description'])
-  const own = take({ [id]: command }, ['summary', 'description', 'examples'])[id]
+  // the summary stays: root and topic help list commands by it, and so need no texts file
+  const own = take({ [id]: command }, ['description', 'examples'])[id]
   texts[id] = { ...own, flags, args }
   // oclif lists an alias as a copy of its command under the alias's id
   for (const alias of command.aliases ?? []) texts[alias] = texts[id]

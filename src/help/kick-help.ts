@@ -1,4 +1,4 @@
-import { type Command, CommandHelp, type Config, Help, type Interfaces } from '@oclif/core'
+import { type Command, CommandHelp, Help, type Interfaces } from '@oclif/core'
 
 import { withHelpTexts } from './texts.js'
 import { HELP_TOPICS } from './topics.js'
@@ -19,11 +19,6 @@ const ROOT_EXAMPLES = [
  * Loaded only to show help (package.json oclif.helpClass), so no other command pays for it.
  */
 export default class KickHelp extends Help {
-  constructor(config: Config, options: Partial<Interfaces.HelpOptions> = {}) {
-    super(config, options)
-    withHelpTexts(config)
-  }
-
   /** `autocomplete` is a command with a subcommand: listed once, under COMMANDS, not as a topic as well. */
   protected get sortedTopics(): Interfaces.Topic[] {
     return super.sortedTopics.filter((topic) => !this.config.findCommand(topic.name))
@@ -44,6 +39,12 @@ export default class KickHelp extends Help {
     ]
     this.log(this.section('LEARN MORE', this.renderList(topics, { indentation: 2, spacer: '\n' })))
     this.log('')
+  }
+
+  /** A command's own help shows its description, examples and flag texts, which the manifest leaves out. */
+  formatCommand(command: Command.Loadable): string {
+    withHelpTexts(this.config, [command])
+    return super.formatCommand(command)
   }
 
   getCommandHelpClass(command: Command.Loadable): CommandHelp {

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import type { Command, Config } from '@oclif/core'
+import type { Command, Interfaces } from '@oclif/core'
 
 /**
- * The words of help (each command's summary, description and examples, its flags' and arguments'
+ * The longer words of help (each command's description and examples, its flags' and arguments'
  * descriptions) are kept in dist/help-texts.json, out of oclif.manifest.json, which oclif reads and parses on
- * every start: a command that shows no help parses 32 kB of manifest instead of 79 kB (scripts/manifest.js
- * splits them). Help and completion put them back before they read them.
+ * every start: a command that shows no help parses 42 kB of manifest instead of 79 kB (scripts/manifest.js
+ * splits them). Summaries stay in the manifest, so root and topic help need no more. A command's help and
+ * completion put the texts back before they read them.
  */
 export const HELP_TEXTS_FILE = 'dist/help-texts.json'
 
@@ -49,21 +50,26 @@ function fill(target: object, texts: object): void {
   for (const [key, value] of Object.entries(texts)) record[key] ??= value
 }
 
-const filled = new WeakSet<Config>()
+const textsByRoot = new Map<string, Record<string, CommandTexts> | undefined>()
+const filled = new WeakSet<object>()
 
-/** The loaded config's commands with their help texts: read once, on the first call, from the package. */
-export function withHelpTexts(config: Config): void {
-  if (filled.has(config)) return
-  filled.add(config)
-  let texts: Record<string, CommandTexts>
-  try {
-    texts = JSON.parse(readFileSync(join(config.root, HELP_TEXTS_FILE), 'utf8')) as Record<
-      string,
-      CommandTexts
-    >
-  } catch {
-    // run from the sources (bin/dev.js): the commands come from their classes, texts included
-    return
+/** The given commands of a loaded config (all by default) with their help texts, read once from the package. */
+export function withHelpTexts(
+  config: Interfaces.Config,
+  commands: readonly Command.Loadable[] = config.commands,
+): void {
+  if (!textsByRoot.has(config.root)) {
+    try {
+      const file = join(config.root, HELP_TEXTS_FILE)
+      textsByRoot.set(config.root, JSON.parse(readFileSync(file, 'utf8')) as Record<string, CommandTexts>)
+    } catch {
+      // run from the sources (bin/dev.js): the commands come from their classes, texts included
+      textsByRoot.set(config.root, undefined)
+    }
   }
-  addHelpTexts(config.commands, texts)
+  const texts = textsByRoot.get(config.root)
+  if (!texts) return
+  const unfilled = commands.filter((command) => !filled.has(command))
+  addHelpTexts(unfilled, texts)
+  for (const command of unfilled) filled.add(command)
 }
