@@ -23,7 +23,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.env.KICK_DISABLE_THEME ??= '1'
   const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'))
   // With package.json given, oclif neither searches for the package root nor reads the file again.
-  bundle.execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
+  bundle
+    .execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
+    .then(() => {
+      // The command is done (its run() waits for its own servers and children, and oclif for stdout to
+      // drain): exit now, rather than let Node tear down V8's heap and its environment first (~2 ms of
+      // every command). Not while stdout or stderr still holds a write (pipes are asynchronous on macOS and
+      // Windows): then Node ends as usual, once they are written.
+      if (!process.stdout.writableLength && !process.stderr.writableLength) process.exit()
+    })
 }
 
 /**
