@@ -8,7 +8,7 @@
  *              and `--help` with each code cache bin/run.js can use (V8's through vm.Script, Node's
  *              module.enableCompileCache)
  *   listen     3,000 signed events from 32 keep-alive senders, timed after 1,000 of warm-up: events/s of
- *              `kick listen` over a bare node:http + crypto.verify server (medians of 5 interleaved runs),
+ *              `kick listen` over a bare node:http + crypto.verify server (medians of 9 interleaved runs),
  *              p99 answer latency; then 30,000 more, RSS before/after, and every event printed exactly once
  *   paginate   `kick categories list --paginate --json` over 10,000 and 1,000,000 items: peak RSS
  *   hostile    the answer latency of 50 real deliveries, each on a new connection, while 2,000 idle and
@@ -276,7 +276,7 @@ async function listen(): Promise<void> {
   // baseline's), then times MEASURED more. Every run is a fresh process and gets the same events.
   const WARM = 1000
   const MEASURED = 3000
-  const ROUNDS = 5
+  const ROUNDS = 9
   const events = signedEvents(WARM + MEASURED + 30_000, privateKey)
 
   const measure = async (name: string, args: string[]) => {
