@@ -292,7 +292,7 @@ async function listen(): Promise<void> {
     return { listener, rate: measured.length / seconds, p99: percentile(latencies, 99) }
   }
 
-  // One run of each is at the mercy of whatever else the machine does: five interleaved runs of each
+  // One run of each is at the mercy of whatever else the machine does: nine interleaved runs of each
   // server (a fresh process every time), compared by their medians.
   const kickArgs = [BIN, 'listen', '--public-key-file', pem, '--max-age', '0', '--json']
   const baselineRuns: { rate: number; p99: number }[] = []
