@@ -26,10 +26,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   bundle
     .execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
     .then(() => {
-      // The command is done (its run() waits for its own servers and children, and oclif for stdout to
-      // drain): exit now, rather than let Node tear down V8's heap and its environment first (~2 ms of
-      // every command). Not while stdout or stderr still holds a write (pipes are asynchronous on macOS and
-      // Windows): then Node ends as usual, once they are written.
+      // The command is done (its run() waits for its own servers and children): exit now, rather than let
+      // Node tear down V8's heap and its environment first (~2 ms of every command). Not while stdout or
+      // stderr still holds a write (pipes are asynchronous on macOS and Windows, and oclif does not wait
+      // for them): then Node ends as usual, once they are written.
       if (!process.stdout.writableLength && !process.stderr.writableLength) process.exit()
     })
 }
