@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -128,7 +128,8 @@ export async function freePort(): Promise<number> {
  */
 export function keyringAvailable(): boolean {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) return false
-  const probe = ['service', 'kick-cli-test-probe', 'username', 'probe']
+  // an item of this process's own: test files probe at the same time, and one's clear must not empty another's
+  const probe = ['service', 'kick-cli-test-probe', 'username', `probe-${process.pid}-${randomUUID()}`]
   const stored = spawnSync('secret-tool', ['store', '--label', 'kick test probe', ...probe], {
     input: 'probe',
     timeout: 5000,

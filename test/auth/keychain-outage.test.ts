@@ -8,6 +8,8 @@ import type { MockKick } from '../../src/mock/server.js'
 import { lines } from '../helpers/fixture-kick.js'
 import { AuthWorld, authWorldHooks, keychainLookup, keyringAvailable, NO_BUS, readPair } from './harness.js'
 
+// This file stops the session's real gnome-keyring (SIGSTOP) for seconds at a time: every other test that
+// uses the keychain would time out meanwhile. `npm test` therefore runs it alone, after all the others.
 const keyring = keyringAvailable()
 /** The pid of the Secret Service on this test's session bus: the gnome-keyring /work/bin/with-keyring started. */
 function secretServicePid(): number {
