@@ -2,16 +2,16 @@
 // texts scripts/manifest.js took out of it) and the endpoint table, so the list can never drift from what the
 // CLI really has: `npm run readme`.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
-import { addHelpTexts, type CommandEntry, type CommandTexts, HELP_TEXTS_FILE } from '../src/help/texts.js'
+import { addHelpTexts, type CommandEntry, readHelpTexts } from '../src/help/texts.js'
 import { endpointIds, endpoints } from '../src/kick/endpoints.js'
 
 const root = new URL('..', import.meta.url)
 const manifest = JSON.parse(readFileSync(new URL('oclif.manifest.json', root), 'utf8')) as {
   commands: Record<string, CommandEntry & { summary?: string; description?: string; aliases: string[] }>
 }
-const texts = JSON.parse(readFileSync(new URL(HELP_TEXTS_FILE, root), 'utf8')) as Record<string, CommandTexts>
-addHelpTexts(Object.values(manifest.commands), texts)
+addHelpTexts(Object.values(manifest.commands), readHelpTexts(fileURLToPath(root)))
 
 const rows = Object.entries(manifest.commands)
   .sort(([a], [b]) => a.localeCompare(b))

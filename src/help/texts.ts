@@ -50,6 +50,11 @@ function fill(target: object, texts: object): void {
   for (const [key, value] of Object.entries(texts)) record[key] ??= value
 }
 
+/** The help texts of the package at `root`, by command id (aliases included). */
+export function readHelpTexts(root: string): Record<string, CommandTexts> {
+  return JSON.parse(readFileSync(join(root, HELP_TEXTS_FILE), 'utf8')) as Record<string, CommandTexts>
+}
+
 const textsByRoot = new Map<string, Record<string, CommandTexts> | undefined>()
 const filled = new WeakSet<object>()
 
@@ -60,8 +65,7 @@ export function withHelpTexts(
 ): void {
   if (!textsByRoot.has(config.root)) {
     try {
-      const file = join(config.root, HELP_TEXTS_FILE)
-      textsByRoot.set(config.root, JSON.parse(readFileSync(file, 'utf8')) as Record<string, CommandTexts>)
+      textsByRoot.set(config.root, readHelpTexts(config.root))
     } catch {
       // run from the sources (bin/dev.js): the commands come from their classes, texts included
       textsByRoot.set(config.root, undefined)

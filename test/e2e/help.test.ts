@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
-import { addHelpTexts, type CommandEntry, type CommandTexts, HELP_TEXTS_FILE } from '../../src/help/texts.js'
-import { runKick } from '../helpers/run-kick.js'
+import { addHelpTexts, type CommandEntry, readHelpTexts } from '../../src/help/texts.js'
+import { ROOT, runKick } from '../helpers/run-kick.js'
 
 const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
   commands: Record<
@@ -11,13 +11,7 @@ const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', im
   >
 }
 // the words of help, which scripts/manifest.js keeps beside the manifest
-addHelpTexts(
-  Object.values(manifest.commands),
-  JSON.parse(readFileSync(new URL(`../../${HELP_TEXTS_FILE}`, import.meta.url), 'utf8')) as Record<
-    string,
-    CommandTexts
-  >,
-)
+addHelpTexts(Object.values(manifest.commands), readHelpTexts(ROOT))
 const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   oclif: { topics: Record<string, { description: string }> }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Plugin } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
 
-import { addHelpTexts, type CommandEntry, type CommandTexts, HELP_TEXTS_FILE } from '../../src/help/texts.js'
+import { addHelpTexts, type CommandEntry, HELP_TEXTS_FILE, readHelpTexts } from '../../src/help/texts.js'
 import { ROOT, runKick } from '../helpers/run-kick.js'
 
 type Manifest = { commands: Record<string, CommandEntry & Record<string, unknown>> }
@@ -27,7 +27,7 @@ describe('the help texts kept out of oclif.manifest.json', () => {
     await plugin.load()
     const full = JSON.parse(JSON.stringify(plugin.manifest)) as Manifest
     const slim = read<Manifest>('oclif.manifest.json')
-    const texts = read<Record<string, CommandTexts>>(HELP_TEXTS_FILE)
+    const texts = readHelpTexts(ROOT)
     addHelpTexts(Object.values(slim.commands), texts)
     expect(slim.commands).toEqual(full.commands)
     const aliased = Object.values(full.commands).filter((command) => (command.aliases as string[]).length)
