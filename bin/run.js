@@ -69,7 +69,8 @@ function loadBundle(file) {
     cacheDir,
     `code-cache-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}`,
   )
-  const key = commandKey(argv)
+  // (with KICK_NO_CODE_CACHE no cache is named, so the command list is not even read)
+  const key = useCache ? commandKey(argv) : ''
   const cacheFile = path.join(buildDir, `${key}.bin`)
   // written by a run that failed, which may not have run what the command runs when it works
   const failedFile = path.join(buildDir, `${key}.failed.bin`)
