@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { FixtureServer, ok } from '../helpers/fixture-server.js'
-import { BIN, baseEnv, runKick } from '../helpers/run-kick.js'
+import { BIN, baseEnv, runKick, runnableAsUser } from '../helpers/run-kick.js'
 
 const { name, version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -67,7 +67,7 @@ describe('the kick binary', () => {
 
   // `docker run --user 1234 …` in CI: a user id with no entry in the user database, and no SHELL. oclif looked
   // the shell up there on every start, which throws for such a user: every command but --version failed.
-  it.skipIf(process.getuid?.() !== 0)(
+  it.runIf(runnableAsUser(54321))(
     'runs as a user id the machine has no account for, with no SHELL set',
     async () => {
       kick.stub('GET', '/public/v1/users', ok([{ user_id: 1, name: 'a', email: '', profile_picture: '' }]))

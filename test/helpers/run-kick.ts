@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +6,23 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
+
+/**
+ * Whether this checkout's kick can be run as another user (uid), from root: setpriv works here, and that user
+ * may read bin/run.js (a checkout under a 0700 directory, as `mktemp -d` makes, is closed to everyone else).
+ */
+export function runnableAsUser(uid: number): boolean {
+  if (process.getuid?.() !== 0) return false
+  const probe = spawnSync('setpriv', [
+    `--reuid=${uid}`,
+    `--regid=${uid}`,
+    '--clear-groups',
+    'test',
+    '-r',
+    BIN,
+  ])
+  return probe.status === 0
+}
 
 export interface KickResult {
   code: number | null
