@@ -42,9 +42,23 @@ export function samplePayload(type: EventType): Record<string, unknown> {
 }
 
 /**
+ * Keys a path may never name: walking into them changes every object's prototype (`__proto__.x`) or a
+ * constructor's (`constructor.prototype.x`), which would let a `--set` or a request to the mock reach far past
+ * the payload.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** The error of a path that names `__proto__`, `constructor` or `prototype`; null when it names none. */
+export function unsafePathError(path: string): string | null {
+  const key = path.split('.').find((part) => PROTOTYPE_KEYS.has(part))
+  return key === undefined ? null : `${key} may not appear in a path`
+}
+
+/**
  * Sets a dotted path (`gift.amount`) in a payload, creating the objects on the way. A scalar in the way is
  * replaced with `replaceScalars` (the mock takes overrides as given); otherwise it is an error, so a typo in
- * `kick trigger --set` is caught instead of clobbering a field.
+ * `kick trigger --set` is caught instead of clobbering a field. A path naming `__proto__`, `constructor` or
+ * `prototype` is an error, and only the payload's own properties are walked (never an inherited one).
  */
 export function setPath(
   target: Record<string, unknown>,
@@ -52,16 +66,28 @@ export function setPath(
   value: unknown,
   options: { replaceScalars?: boolean } = {},
 ): void {
+  const unsafe = unsafePathError(path)
+  if (unsafe) throw new Error(unsafe)
   const keys = path.split('.')
   let node = target
   for (const key of keys.slice(0, -1)) {
-    const next = node[key]
+    const next = Object.hasOwn(node, key) ? node[key] : undefined
     if (next === undefined || next === null || (typeof next !== 'object' && options.replaceScalars))
       node[key] = {}
     else if (typeof next !== 'object') throw new Error(`${key} is ${JSON.stringify(next)}, not an object`)
     node = node[key] as Record<string, unknown>
   }
   node[keys[keys.length - 1]!] = value
+}
+
+/** Whether a payload has the dotted path already (its own properties only). */
+export function hasPath(target: Record<string, unknown>, path: string): boolean {
+  let node: unknown = target
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
 }
 
 /** A ULID (26 chars of Crockford base32, time first), the form Kick uses for message and subscription ids. */

@@ -8,6 +8,7 @@ import {
   samplePayload,
   setPath,
   ulid,
+  unsafePathError,
 } from '../kick/events.js'
 import { failureReason, httpRequest, type HttpResponse } from '../kick/http.js'
 import { signDelivery } from './signature.js'
@@ -29,6 +30,8 @@ export function parseSetPairs(pairs: readonly string[]): [string, unknown][] {
     const path = at > 0 ? pair.slice(0, at) : ''
     if (!path || path.split('.').some((key) => key === ''))
       throw new UsageError(`--set ${pair}: expected path=value, e.g. --set gift.amount=500`)
+    const unsafe = unsafePathError(path)
+    if (unsafe) throw new UsageError(`--set ${path}: ${unsafe}`)
     const text = pair.slice(at + 1)
     try {
       return [path, JSON.parse(text) as unknown]

@@ -231,6 +231,29 @@ describe('mock webhook delivery', () => {
     expect((await fetch(`${mock.url}/mock/trigger/not.an.event`, { method: 'POST' })).status).toBe(404)
   })
 
+  it('refuses a set path through __proto__, constructor or prototype with 400, and goes on unpolluted', async () => {
+    await start()
+    for (const set of [
+      { '__proto__.headers': { 'bad header': 'x' } },
+      { '__proto__.headers': { 'x-polluted': '1' } },
+      { 'constructor.prototype.status': 500 },
+      { 'gift.__proto__.json': 1 },
+    ]) {
+      const response = await fetch(`${mock.url}/mock/trigger/kicks.gifted`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ set }),
+      })
+      expect(response.status).toBe(400)
+      expect(((await response.json()) as { data: string }).data).toMatch(/^set: .* may not appear in a path$/)
+    }
+    expect(({} as Record<string, unknown>).headers).toBeUndefined()
+    const after = await fetch(`${mock.url}/public/v1/public-key`)
+    expect(after.status).toBe(200)
+    expect(after.headers.get('x-polluted')).toBeNull()
+    expect(receiver.received).toHaveLength(0)
+  })
+
   it('trigger() delivers to the matching subscription and resolves once delivered', async () => {
     await start()
     const [subscriptionId] = await subscribe('channel.followed')

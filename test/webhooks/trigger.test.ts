@@ -150,12 +150,28 @@ describe('kick trigger', () => {
         'Error: --set gift.amount.x: amount is 500, not an object',
       ],
       [['kicks.gifted', '--to', 'example.com'], 'Error: --to example.com: expected an http(s) URL'],
+      [
+        ['kicks.gifted', '--to', app.url, '--set', '__proto__.polluted=1'],
+        'Error: --set __proto__.polluted: __proto__ may not appear in a path\n',
+      ],
+      [
+        ['kicks.gifted', '--to', app.url, '--set', 'gift.constructor.prototype.x=1'],
+        'Error: --set gift.constructor.prototype.x: constructor may not appear in a path\n',
+      ],
     ]
     for (const [args, message] of cases) {
       const result = await runKick(['trigger', ...args])
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr.startsWith(message), result.stderr).toBe(true)
     }
+    // kick mock trigger refuses it before calling the mock (the fixture would record the call)
+    const mock = await runKick(['mock', 'trigger', 'kicks.gifted', '--set', 'prototype=1'], {
+      env: { KICK_API_URL: app.url },
+    })
+    expect(mock).toMatchObject({
+      code: 2,
+      stderr: 'Error: --set prototype: prototype may not appear in a path\n',
+    })
     expect(app.requests).toEqual([])
   })
 
