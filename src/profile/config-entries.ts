@@ -1,3 +1,4 @@
+import { SecretStore } from '../auth/secret-store.js'
 import type { Session } from '../auth/session.js'
 import {
   CONFIG_ENV,
@@ -73,6 +74,16 @@ export async function unsetConfigEntry(
     delete config[key]
   })
   return { key, removed }
+}
+
+/**
+ * Where a client secret that is set is kept, for `kick config get client-secret`, which never prints it: a
+ * script that captures `$(kick config get client-secret)` must fail rather than capture a placeholder.
+ */
+export function secretWhereabouts(profile: string, source: ConfigEntry['source']): string {
+  if (source === 'env') return 'the KICK_CLIENT_SECRET environment variable'
+  if (source === 'secret-file') return `${SecretStore.fallbackFile(profile, 'client-secret')} (mode 0600)`
+  return `the system keychain (entry ${SecretStore.account(profile, 'client-secret')})`
 }
 
 async function clientSecretEntry(session: Session): Promise<ConfigEntry> {

@@ -22,8 +22,11 @@ describe('kick login in a terminal', () => {
 
     const id = await runKick(['config', 'get', 'client-id', '--json'], { env })
     expect(JSON.parse(id.stdout)).toEqual({ key: 'client-id', value: CLIENT_ID, source: 'file' })
-    const secret = await runKick(['config', 'get', 'client-secret', '--json'], { env })
-    expect(JSON.parse(secret.stdout).value).toBe('(hidden)')
+    const secret = await runKick(['config', 'get', 'client-secret'], { env })
+    expect(secret.code).toBe(1)
+    expect(secret.stderr).toMatch(
+      /^Error: client-secret is set but never printed: it is kept in (the system keychain \(entry \S+\)|\S+ \(mode 0600\))\n$/,
+    )
   })
 
   it('with no browser to open (no BROWSER, no DISPLAY) asks for the pasted-back URL at once, and takes it', async () => {

@@ -158,10 +158,21 @@ describe('kick config', () => {
     if (keyring) expect(files).toEqual([])
     expect(readFileSync(configFile, 'utf8')).not.toContain(secret)
 
-    expect((await kick(['config', 'get', 'client-secret'], patient)).stdout).toBe('(hidden)\n')
-    const get = await kick(['config', 'get', 'client-secret', '--json'], patient)
-    expect(get.stdout).not.toContain(secret)
-    expect(JSON.parse(get.stdout)).toEqual({
+    // set but never printed: `$(kick config get client-secret)` fails, saying where the secret is
+    const where = keyring
+      ? `the system keychain (entry ${profile}:client-secret)`
+      : `${join(home.XDG_CONFIG_HOME, 'kick', 'credentials', `${profile}.client-secret`)} (mode 0600)`
+    for (const args of [
+      ['config', 'get', 'client-secret'],
+      ['config', 'get', 'client-secret', '--json'],
+    ]) {
+      const get = await kick(args, patient)
+      expect(get.code, args.join(' ')).toBe(1)
+      expect(get.stdout).toBe('')
+      expect(get.stderr).toBe(`Error: client-secret is set but never printed: it is kept in ${where}\n`)
+    }
+    const list = await kick(['config', 'list', '--json'], patient)
+    expect(JSON.parse(list.stdout)).toContainEqual({
       key: 'client-secret',
       value: '(hidden)',
       source: keyring ? 'keychain' : 'secret-file',
@@ -171,6 +182,15 @@ describe('kick config', () => {
     const unset = await kick(['config', 'unset', 'client-secret'], patient)
     expect(JSON.parse(unset.stdout)).toEqual({ key: 'client-secret', removed: true })
     expect(keychainLookup(serviceFor(home), profile, 'client-secret')).toBeUndefined()
+  })
+
+  it('fails naming KICK_CLIENT_SECRET for a client secret that comes from the environment', async () => {
+    const get = await kick(['config', 'get', 'client-secret'], { KICK_CLIENT_SECRET: 'from-env-secret' })
+    expect(get.code).toBe(1)
+    expect(get.stdout).toBe('')
+    expect(get.stderr).toBe(
+      'Error: client-secret is set but never printed: it is kept in the KICK_CLIENT_SECRET environment variable\n',
+    )
   })
 
   it.runIf(keyring)(
@@ -207,8 +227,8 @@ describe('kick config', () => {
     expect(piped.stderr).not.toContain('shell history')
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toBe('s3cret')
-    expect(JSON.parse((await kick(['config', 'get', 'client-secret', '--json'], env)).stdout).source).toBe(
-      'secret-file',
+    expect((await kick(['config', 'get', 'client-secret'], env)).stderr).toBe(
+      `Error: client-secret is set but never printed: it is kept in ${file} (mode 0600)\n`,
     )
     expect(JSON.parse((await kick(['config', 'unset', 'client-secret'], env)).stdout).removed).toBe(true)
     expect(() => statSync(file)).toThrow()
