@@ -2,7 +2,7 @@ import { join } from 'node:path'
 
 import type { Settings } from '../config/config.js'
 import { configDir } from '../config/paths.js'
-import { AuthError, isRedirect, KickError } from '../errors.js'
+import { ApiError, AuthError, isRedirect, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
 import type { OAuthClient } from './oauth.js'
 import type { SecretStore, StoredSecret } from './secret-store.js'
@@ -196,15 +196,48 @@ export class Session {
           ).refresh({ clientId, clientSecret, refreshToken: current.tokens.refresh_token })
           tokens = userTokensFromGrant(grant, { ...current.tokens, client_id: clientId })
         } catch (error) {
-          if (isRedirect(error)) throw error
-          throw new AuthError(
-            `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
-            (error as KickError).detail,
-          )
+          throw await this.refreshError(error)
         }
         return this.saveLogin(tokens)
       },
       { onWait },
+    )
+  }
+
+  /**
+   * What a failed refresh means. Kick's firewall (a 403, often an HTML challenge page), a 429, a 5xx or a
+   * network failure says nothing about the login: exit 1, the stored pair untouched, so the next command
+   * refreshes as usual. The OAuth server refusing the grant (invalid_grant, a bad client) is a lost login:
+   * exit 4 and `kick login`.
+   */
+  private async refreshError(error: unknown): Promise<KickError> {
+    if (isRedirect(error)) return error
+    const kept = 'the stored login is kept: try again in a moment'
+    if (error instanceof ApiError) {
+      // both are loaded already: the refresh went through the client
+      const [{ apiMessage }, { STATUS_CODES }] = await Promise.all([
+        import('../kick/client.js'),
+        import('node:http'),
+      ])
+      const reason = STATUS_CODES[error.status] ?? ''
+      const detail = apiMessage(error.body, reason)
+      const said = `${error.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`
+      if (error.status === 403)
+        return new KickError(`Kick's firewall refused the token refresh (${said}): ${kept}`, 1, error.body)
+      if (error.status === 429 || error.status >= 500)
+        return new KickError(`Kick's server failed the token refresh (${said}): ${kept}`, 1, error.body)
+      if (oauthErrorCode(error.body) === 'invalid_grant')
+        return new AuthError(
+          `Kick no longer accepts this login (invalid_grant: the refresh token expired, was revoked or belongs to ` +
+            `another app): run \`${this.loginCommand()}\``,
+          error.body,
+        )
+    } else if (error instanceof KickError && !(error instanceof AuthError)) {
+      return new KickError(`could not refresh the token (${error.message}): ${kept}`, 1, error.detail)
+    }
+    return new AuthError(
+      `refreshing the token failed (${(error as Error).message}): run \`${this.loginCommand()}\``,
+      (error as KickError).detail,
     )
   }
 
@@ -311,4 +344,14 @@ export function notLoggedIn(profile: string, options: { scope?: string; orEnv?: 
   return new AuthError(
     `not logged in${which}: run \`${loginCommand(profile, options.scope ? [options.scope] : [])}\`${orEnv}`,
   )
+}
+
+/** The OAuth `error` code of an answer's body (`invalid_grant`), when it has one. */
+function oauthErrorCode(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown }
+    return typeof parsed?.error === 'string' ? parsed.error : undefined
+  } catch {
+    return undefined
+  }
 }

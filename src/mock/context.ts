@@ -1,4 +1,5 @@
 import type { DevKey } from '../webhooks/dev-key.js'
+import type { Faults } from './faults.js'
 import type { MockRequest, Reply } from './http.js'
 import type { MockState } from './state.js'
 import type { AccessTokenRecord } from './tokens.js'
@@ -14,6 +15,8 @@ export interface MockContext {
   accessTokenTtl: number
   webhooks: WebhookDispatcher
   devKey: DevKey
+  /** `--fault`: the misbehaviour a handler plays itself (subscriptions not kept or listed twice) */
+  faults: Faults
 }
 
 /** A route's handler; `token` is the bearer token already checked against the endpoint table's rules. */

@@ -31,6 +31,20 @@ export const oauthError = (description: string, status = 400): Reply => ({
   json: { error: 'Invalid request', error_description: description },
 })
 
+/**
+ * Kick's answer, word for word, to a bad, expired or revoked refresh token (KDD#239) and to a reused or wrong
+ * authorization code: one generic description, whatever the reason (REFERENCE "Observed error bodies").
+ */
+export const INVALID_GRANT = {
+  error: 'invalid_grant',
+  error_description:
+    'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token ' +
+    'is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or ' +
+    'was issued to another client.',
+} as const
+
+export const invalidGrant = (): Reply => ({ status: 400, json: INVALID_GRANT })
+
 /** Thrown by handlers to answer at once (validation failures); the server turns it into the reply. */
 export class ReplyError extends Error {
   constructor(readonly reply: Reply) {
@@ -48,8 +62,14 @@ export function badRequest(detail: string): never {
   throw new ReplyError(badRequestReply(detail))
 }
 
-/** Kick's 401 for a missing, bad or expired token, and for an app token where only a user token will do. */
-export const unauthorized = (): Reply => ({ status: 401, json: { data: {}, message: 'Unauthorized' } })
+/**
+ * Kick's 401 for a missing, bad or expired token, and for an app token where only a user token will do:
+ * `data` is `{}` on the endpoints where it was observed (chat, channels), `null` where the docs show it (drops).
+ */
+export const unauthorized = (data: null | Record<string, never> = {}): Reply => ({
+  status: 401,
+  json: { data, message: 'Unauthorized' },
+})
 
 export function notFound(what: string): never {
   throw new ReplyError(apiError(404, `Not Found: ${what}`))

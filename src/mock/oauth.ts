@@ -2,7 +2,15 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 
 import { type EndpointId, SCOPES, type Scope } from '../kick/endpoints.js'
 import type { Handler, MockContext } from './context.js'
-import { formFields, type MockRequest, oauthError, ok, type Reply, unauthorized } from './http.js'
+import {
+  formFields,
+  invalidGrant,
+  type MockRequest,
+  oauthError,
+  ok,
+  type Reply,
+  unauthorized,
+} from './http.js'
 import { APP_TOKEN_TTL_SECONDS } from './tokens.js'
 
 /**
@@ -100,22 +108,21 @@ const token: Handler = (request, context) => {
     case 'authorization_code': {
       const missing = ['code', 'redirect_uri', 'code_verifier'].filter((name) => !fields.get(name))
       if (missing.length) return oauthError(`${missing.join(', ')} required`)
+      // Kick answers every grant it cannot honour with the one invalid_grant body, whatever the reason
+      // (unknown, used, expired, another client's, another redirect URI, a verifier that does not match).
       const code = tokens.codes.get(fields.get('code')!)
-      if (!code) return oauthError('code is not valid')
+      if (!code) return invalidGrant()
       if (code.used) {
         // A replayed code may be a stolen one: take back what the first exchange issued (RFC 6749 §4.1.2).
         if (code.issuedRefreshToken) tokens.revokeRefreshFamily(code.issuedRefreshToken)
-        return oauthError('code was already used')
+        return invalidGrant()
       }
-      if (code.expiresAt <= Date.now()) return oauthError('code has expired')
-      if (code.clientId !== clientId) return oauthError('code was issued to another client_id')
-      if (code.redirectUri !== fields.get('redirect_uri')) {
-        return oauthError('redirect_uri does not match the one given to /oauth/authorize')
-      }
+      if (code.expiresAt <= Date.now() || code.clientId !== clientId) return invalidGrant()
+      if (code.redirectUri !== fields.get('redirect_uri')) return invalidGrant()
       const verifier = fields.get('code_verifier')!
       if (!PKCE_VALUE.test(verifier)) return oauthError('code_verifier must be 43-128 unreserved characters')
       const challenge = createHash('sha256').update(verifier).digest('base64url')
-      if (challenge !== code.codeChallenge) return oauthError('code_verifier does not match code_challenge')
+      if (challenge !== code.codeChallenge) return invalidGrant()
       code.used = true
       const grant = tokens.issueUser({
         clientId,
@@ -130,8 +137,8 @@ const token: Handler = (request, context) => {
       const value = fields.get('refresh_token')
       if (!value) return oauthError('refresh_token is required')
       const refresh = tokens.activeRefresh(value)
-      if (!refresh) return oauthError('refresh_token is not valid')
-      if (refresh.clientId !== clientId) return oauthError('refresh_token was issued to another client_id')
+      // unknown, revoked or expired, or another app's: Kick's invalid_grant (KDD#239)
+      if (!refresh || refresh.clientId !== clientId) return invalidGrant()
       // Since 2025-11 Kick's refresh tokens are reusable: the old one stays valid, a new pair is issued.
       const grant = tokens.issueUser({
         clientId,

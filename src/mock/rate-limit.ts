@@ -1,6 +1,7 @@
 /**
- * `--rate-limit N`: at most N requests in any window (a minute by default), then 429 with `Retry-After` saying
- * when the oldest request in the window leaves it. One budget for the whole mock, as a client sees from one app.
+ * `--rate-limit N`: at most N requests in any window (a minute by default), then 429 (with no `Retry-After`,
+ * as Kick: `take` still says when the oldest request in the window leaves it). One budget for the whole mock,
+ * as a client sees from one app.
  */
 export class RateLimiter {
   private readonly times: number[] = []

@@ -397,6 +397,15 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+/**
+ * A time with nanoseconds, as Kick writes a chat message's `created_at` (`2025-08-20T07:05:42.561408909Z`):
+ * the milliseconds of `ms`, then six digits below them from the high-resolution clock.
+ */
+export function isoNanoseconds(ms: number): string {
+  const below = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0')
+  return new Date(ms).toISOString().replace(/Z$/, `${below}Z`)
+}
+
 /** Reads and checks a `--seed` file; a problem is a usage error naming the file. */
 export async function loadSeedFile(file: string): Promise<SeedData> {
   const { readFile } = await import('node:fs/promises')

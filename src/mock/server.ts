@@ -114,6 +114,7 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
     accessTokenTtl: options.accessTokenTtl ?? USER_TOKEN_TTL_SECONDS,
     webhooks,
     devKey,
+    faults,
   }
   const limiter =
     options.rateLimit !== undefined
@@ -213,11 +214,15 @@ async function route(request: MockRequest, services: Services): Promise<Reply> {
   const edge = edgeFault(faults)
   if (edge) return edge
 
-  const retryAfter = limiter?.take()
-  if (retryAfter !== undefined) {
-    return { ...apiError(429, 'Too Many Requests'), headers: { 'retry-after': String(retryAfter) } }
-  }
-  if (faults.happens('rate-limit-no-retry-after')) return apiError(429, 'Too Many Requests')
+  // Kick sends no Retry-After (it does not expose its limits, KDD#311): only the fault adds one
+  const retryAfter = faults.retryAfterSeconds()
+  const tooMany = (seconds?: number): Reply => ({
+    ...apiError(429, 'Too Many Requests'),
+    ...(seconds === undefined ? {} : { headers: { 'retry-after': String(seconds) } }),
+  })
+  if (limiter?.take() !== undefined) return tooMany(retryAfter)
+  if (faults.happens('rate-limit-no-retry-after')) return tooMany()
+  if (!limiter && faults.happens('rate-limit-retry-after')) return tooMany(retryAfter)
   if (faults.happens('server-error')) return apiError(500, 'Internal server error')
 
   let match: ReturnType<typeof matchEndpoint>
@@ -234,7 +239,7 @@ async function route(request: MockRequest, services: Services): Promise<Reply> {
     return otherMethod ? apiError(405, 'Method Not Allowed') : apiError(404, 'Not Found')
   }
   request.params = match.params
-  const checked = checkToken(match.endpoint, request, context)
+  const checked = checkToken(match.id, match.endpoint, request, context)
   if ('status' in checked) return checked
   if (match.id === 'chatSend' && isBotChat(request) && faults.happens('bot-chat-500'))
     return apiError(500, 'Internal server error')
@@ -271,11 +276,15 @@ function isBotChat(request: MockRequest): boolean {
   }
 }
 
+/** The endpoints whose documented 401 has `"data":null` (the drops pages), not the observed `{}`. */
+const DATA_NULL_401: ReadonlySet<EndpointId> = new Set(['dropsClaimsList', 'dropsClaimsUpdate'])
+
 /**
  * Bearer rules from the endpoint table: 401 for a missing, unknown, revoked or expired token and for an app
  * token on a user-only endpoint; 403 for a user token on an app-only endpoint, or one without the scopes.
  */
 function checkToken(
+  id: EndpointId,
   endpoint: Endpoint,
   request: MockRequest,
   context: MockContext,
@@ -283,7 +292,8 @@ function checkToken(
   if (endpoint.token === 'none' || endpoint.token === 'bearer-subject') return {}
   const token = context.state.tokens.activeAccess(bearer(request))
   // Kick answers an app token where a user token is needed with the same 401 as a bad token (KDD#383)
-  if (!token || (endpoint.token === 'user' && token.kind !== 'user')) return unauthorized()
+  if (!token || (endpoint.token === 'user' && token.kind !== 'user'))
+    return unauthorized(DATA_NULL_401.has(id) ? null : {})
   if (endpoint.token === 'app' && token.kind !== 'app')
     return apiError(403, 'Forbidden: this endpoint needs an app access token (client credentials)')
   if (

@@ -4,7 +4,7 @@ import { ulid } from '../kick/events.js'
 import { LIMITS } from '../kick/limits.js'
 import { chatMessagePayload, redemptionPayload } from './event-payloads.js'
 import { badRequest, notFound } from './http.js'
-import { addUser, isoSeconds } from './seed.js'
+import { addUser, isoNanoseconds, isoSeconds } from './seed.js'
 import type { MockChatMessage, MockRedemption, MockState, MockUser } from './state.js'
 import type { WebhookDispatcher } from './webhooks.js'
 
@@ -53,7 +53,7 @@ export function postChatMessage(
     sender_user_id: input.senderUserId,
     type: input.type,
     content: input.content,
-    created_at: new Date(state.now()).toISOString(),
+    created_at: isoNanoseconds(state.now()),
     reply_to_message_id: input.replyTo ? input.replyTo : null,
     deleted: false,
   }

@@ -10,6 +10,7 @@ import { httpRequest } from '../kick/http.js'
 import { signDelivery } from '../webhooks/signature.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import type { MockState, MockUser } from './state.js'
+import { isoNanoseconds } from './seed.js'
 
 export interface DeliveryRecord {
   messageId: string
@@ -237,6 +238,8 @@ export function triggeredPayload(
   set: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const payload = samplePayload(type)
+  // a chat message's time as Kick writes it, with nanoseconds (the docs' sample has whole seconds)
+  if (type === 'chat.message.sent') payload.created_at = isoNanoseconds(state.now())
   const template = payload.broadcaster as Record<string, unknown> | undefined
   if (template) payload.broadcaster = webhookUser(state, broadcasterUserId, template)
   for (const [path, value] of Object.entries(set)) setPath(payload, path, value, { replaceScalars: true })

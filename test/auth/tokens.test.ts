@@ -154,11 +154,13 @@ describe('stored tokens', () => {
     const result = await world.kick(['users', 'get'])
     expect(result.code).toBe(4)
     expect(result.stdout).toBe('')
+    // the mock answers Kick's invalid_grant (KDD#239): the login is lost
     expect(result.stderr.trim()).toMatch(
       new RegExp(
-        `^Error: refreshing the token failed \\(.*refresh_token is not valid.*\\): run \`kick login --profile ${world.profile}\`$`,
+        `^Error: Kick no longer accepts this login \\(invalid_grant: .*\\): run \`kick login --profile ${world.profile}\`$`,
       ),
     )
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
   })
 
   it('two processes refreshing at once do one refresh and keep a valid pair', async () => {

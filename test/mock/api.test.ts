@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SCOPES } from '../../src/kick/endpoints.js'
+import { parseFault } from '../../src/mock/faults.js'
 import { type MockKick, startMockKick } from '../../src/mock/server.js'
 import { bearer, callMock, testDevKey } from './mock-helpers.js'
 
@@ -357,9 +358,13 @@ describe('the mock API', () => {
     expect(Object.keys(body.data)).toEqual(['lifetime', 'month', 'week'])
   })
 
-  it('public key: the dev key, no token needed', async () => {
+  it('public key: the dev key as Kick serves its own, no token needed and no trailing newline', async () => {
     const response = await fetch(`${mock.url}/public/v1/public-key`)
-    expect(await response.json()).toEqual({ data: { public_key: testDevKey().publicKeyPem }, message: 'OK' })
+    const body = (await response.json()) as { data: { public_key: string }; message: string }
+    expect(body).toEqual({ data: { public_key: testDevKey().publicKeyPem.trimEnd() }, message: 'OK' })
+    // Kick's: 450 characters, ending in the END line with no line break after it
+    expect(body.data.public_key).toHaveLength(450)
+    expect(body.data.public_key.endsWith('-----END PUBLIC KEY-----')).toBe(true)
   })
 
   it('event subscriptions: subscribe (user and app tokens), list, unsubscribe', async () => {
@@ -453,8 +458,9 @@ describe('the mock API', () => {
 })
 
 describe('the mock rate limit', () => {
-  it('answers 429 with Retry-After once the budget is spent', async () => {
-    const mock = await startMockKick({ devKey: testDevKey(), rateLimit: 3 })
+  /** Four calls to a mock with a budget of three: the statuses and the last answer's Retry-After. */
+  async function spendBudget(faults: string[] = []) {
+    const mock = await startMockKick({ devKey: testDevKey(), rateLimit: 3, faults: faults.map(parseFault) })
     try {
       const statuses: number[] = []
       let retryAfter: string | null = null
@@ -466,11 +472,36 @@ describe('the mock rate limit', () => {
           expect(await response.json()).toEqual({ data: null, message: 'Too Many Requests' })
         }
       }
-      expect(statuses).toEqual([200, 200, 200, 429])
-      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1)
-      expect(Number(retryAfter)).toBeLessThanOrEqual(60)
+      return { statuses, retryAfter }
     } finally {
       await mock.close()
     }
+  }
+
+  it('answers 429 without Retry-After once the budget is spent, as Kick does (KDD#311)', async () => {
+    expect(await spendBudget()).toEqual({ statuses: [200, 200, 200, 429], retryAfter: null })
+  })
+
+  it('--fault rate-limit-retry-after=SECONDS adds the header to those 429s', async () => {
+    expect(await spendBudget(['rate-limit-retry-after=7'])).toEqual({
+      statuses: [200, 200, 200, 429],
+      retryAfter: '7',
+    })
+  })
+
+  it('--fault rate-limit-retry-after=SECONDS alone answers every request 429 with the header', async () => {
+    const mock = await startMockKick({
+      devKey: testDevKey(),
+      faults: [parseFault('rate-limit-retry-after=3')],
+    })
+    try {
+      const response = await fetch(`${mock.url}/public/v2/categories`)
+      expect(response.status).toBe(429)
+      expect(response.headers.get('retry-after')).toBe('3')
+    } finally {
+      await mock.close()
+    }
+    for (const bad of ['rate-limit-retry-after', 'rate-limit-retry-after=soon', 'rate-limit-retry-after=0.5'])
+      expect(() => parseFault(bad)).toThrow(/rate-limit-retry-after takes seconds/)
   })
 })

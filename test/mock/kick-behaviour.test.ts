@@ -409,3 +409,110 @@ describe('faults at the HTTP level', () => {
     }
   })
 })
+
+describe('Kick’s observed answers (docs/kick-behaviour.md)', () => {
+  let mock: MockKick
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>
+  let user: string
+  let app: string
+  beforeAll(async () => {
+    receiver = await webhookReceiver()
+    mock = await startMockKick({ devKey: testDevKey(), webhookUrl: receiver.url })
+    user = mock.issueToken({ kind: 'user' }).access_token
+    app = mock.issueToken({ kind: 'app' }).access_token
+  })
+  afterAll(async () => {
+    await mock.close()
+    await receiver.close()
+  })
+
+  it('an app token on GET channels without a parameter: Kick’s 400, word for word (KDD#140)', async () => {
+    const answer = await call(mock, 'GET', '/public/v1/channels', { token: app })
+    expect(answer.status).toBe(400)
+    expect(answer.text).toBe(
+      '{"data":"broadcaster_user_id is required for app tokens","message":"Bad request"}',
+    )
+    // with a parameter the app token reads channels; a user token without one reads its own
+    const bySlug = await call(mock, 'GET', '/public/v1/channels?slug=mockstreamer', { token: app })
+    expect(bySlug.body.data).toEqual([expect.objectContaining({ broadcaster_user_id: ME })])
+    const own = await call(mock, 'GET', '/public/v1/channels', { token: user })
+    expect(own.body.data).toEqual([expect.objectContaining({ broadcaster_user_id: ME })])
+  })
+
+  it('an app token on GET users without an id: the same rule and shape (an invention: not observed)', async () => {
+    const answer = await call(mock, 'GET', '/public/v1/users', { token: app })
+    expect(answer.status).toBe(400)
+    expect(answer.text).toBe('{"data":"id is required for app tokens","message":"Bad request"}')
+    const byId = await call(mock, 'GET', `/public/v1/users?id=${BOT}`, { token: app })
+    expect(byId.body.data).toEqual([expect.objectContaining({ user_id: BOT, email: '' })])
+  })
+
+  it('the drops endpoints’ 401 has "data":null, as their page documents', async () => {
+    for (const token of [undefined, 'made-up']) {
+      const list = await call(mock, 'GET', '/public/v1/drops/claims', { token })
+      expect(list.status).toBe(401)
+      expect(list.text).toBe('{"data":null,"message":"Unauthorized"}')
+      const update = await call(mock, 'PATCH', '/public/v1/drops/claims', { token, json: { claims: [] } })
+      expect(update.text).toBe('{"data":null,"message":"Unauthorized"}')
+    }
+    // elsewhere the observed {} stays
+    expect((await call(mock, 'GET', '/public/v1/channels')).text).toBe('{"data":{},"message":"Unauthorized"}')
+  })
+
+  it('a chat message’s created_at carries nanoseconds, as real payloads do', async () => {
+    await call(mock, 'POST', '/public/v1/events/subscriptions', {
+      token: user,
+      json: { method: 'webhook', events: [{ name: 'chat.message.sent', version: 1 }] },
+    })
+    const before = receiver.received.length
+    const sent = await call(mock, 'POST', '/public/v1/chat', {
+      token: user,
+      json: { type: 'user', content: 'hi', broadcaster_user_id: ME },
+    })
+    expect(sent.status).toBe(200)
+    await call(mock, 'POST', '/mock/trigger/chat.message.sent', { json: {} })
+    await expect.poll(() => receiver.received.length).toBe(before + 2)
+    for (const delivery of receiver.received.slice(before)) {
+      const stamp = (JSON.parse(delivery.body) as { created_at: string }).created_at
+      expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/)
+      expect(Math.abs(Date.parse(stamp) - Date.now())).toBeLessThan(3_600_000)
+    }
+  })
+})
+
+describe('subscriptions Kick does not keep, or keeps twice', () => {
+  let mock: MockKick | undefined
+  afterEach(async () => {
+    await mock?.close()
+    mock = undefined
+  })
+
+  const subscribe = (token: string, names: string[]) =>
+    call(mock!, 'POST', '/public/v1/events/subscriptions', {
+      token,
+      json: { method: 'webhook', events: names.map((name) => ({ name, version: 1 })) },
+    })
+
+  it('subscriptions-not-kept: 200 with an id, then missing from the listing (KDD#419)', async () => {
+    mock = await startMockKick({ devKey: testDevKey(), faults: [parseFault('subscriptions-not-kept=1')] })
+    const user = mock.issueToken({ kind: 'user' }).access_token
+    const answer = await subscribe(user, ['channel.followed', 'kicks.gifted'])
+    expect(answer.status).toBe(200)
+    const ids = (answer.body.data as { subscription_id: string }[]).map((result) => result.subscription_id)
+    expect(ids).toEqual([expect.stringMatching(ULID), expect.stringMatching(ULID)])
+    const listed = await call(mock, 'GET', '/public/v1/events/subscriptions', { token: user })
+    // the first was the one the count let happen: only the second is kept
+    expect((listed.body.data as { id: string }[]).map((sub) => sub.id)).toEqual([ids[1]])
+  })
+
+  it('subscriptions-duplicated: one subscription listed twice, under two ids', async () => {
+    mock = await startMockKick({ devKey: testDevKey(), faults: [parseFault('subscriptions-duplicated')] })
+    const user = mock.issueToken({ kind: 'user' }).access_token
+    const answer = await subscribe(user, ['channel.followed'])
+    const listed = await call(mock, 'GET', '/public/v1/events/subscriptions', { token: user })
+    const subs = listed.body.data as { id: string; event: string }[]
+    expect(subs.map((sub) => sub.event)).toEqual(['channel.followed', 'channel.followed'])
+    expect(subs.map((sub) => sub.id)).toContain(answer.body.data[0].subscription_id)
+    expect(new Set(subs.map((sub) => sub.id)).size).toBe(2)
+  })
+})

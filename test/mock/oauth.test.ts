@@ -5,6 +5,12 @@ import { bearer, form, pkcePair, testDevKey } from './mock-helpers.js'
 
 const REDIRECT = 'http://127.0.0.1:53682/callback'
 
+/** Kick's answer to a bad, expired or revoked refresh token (REFERENCE "Observed error bodies", KDD#239). */
+const INVALID_GRANT_BODY =
+  '{"error":"invalid_grant","error_description":"The provided authorization grant (e.g., authorization code, ' +
+  'resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection ' +
+  'URI used in the authorization request, or was issued to another client."}'
+
 describe('the mock OAuth server', () => {
   let mock: MockKick
   let lines: string[]
@@ -107,10 +113,8 @@ describe('the mock OAuth server', () => {
 
     const again = await exchange({ code, code_verifier: verifier })
     expect(again.status).toBe(400)
-    expect(await again.json()).toEqual({
-      error: 'Invalid request',
-      error_description: 'code was already used',
-    })
+    // Kick's invalid_grant, byte for byte, as for a bad refresh token
+    expect(await again.text()).toBe(INVALID_GRANT_BODY)
     // a replayed code takes back what the first exchange issued
     const after = await fetch(`${mock.url}/public/v1/users`, {
       headers: bearer(grant.access_token as string),
@@ -122,17 +126,17 @@ describe('the mock OAuth server', () => {
     const { code, verifier } = await codeFor()
     const wrongVerifier = await exchange({ code, code_verifier: pkcePair().verifier })
     expect(wrongVerifier.status).toBe(400)
-    expect(((await wrongVerifier.json()) as { error_description: string }).error_description).toBe(
-      'code_verifier does not match code_challenge',
-    )
+    expect(await wrongVerifier.text()).toBe(INVALID_GRANT_BODY)
     const wrongRedirect = await exchange({
       code,
       code_verifier: verifier,
       redirect_uri: 'http://localhost:53682/callback',
     })
-    expect(((await wrongRedirect.json()) as { error_description: string }).error_description).toBe(
-      'redirect_uri does not match the one given to /oauth/authorize',
-    )
+    expect(wrongRedirect.status).toBe(400)
+    expect(await wrongRedirect.text()).toBe(INVALID_GRANT_BODY)
+    const unknownCode = await exchange({ code: 'not-a-code', code_verifier: verifier })
+    expect(unknownCode.status).toBe(400)
+    expect(await unknownCode.text()).toBe(INVALID_GRANT_BODY)
     const wrongSecret = await exchange({ code, code_verifier: verifier, client_secret: 'nope' })
     expect(wrongSecret.status).toBe(400)
     const body = await wrongSecret.text()
@@ -166,10 +170,13 @@ describe('the mock OAuth server', () => {
     expect(pair.scope).toBe('user:read')
     expect((await refresh(first.refresh_token!)).status).toBe(200)
     const bad = await refresh('not-a-token')
-    expect(await bad.json()).toEqual({
-      error: 'Invalid request',
-      error_description: 'refresh_token is not valid',
-    })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toBe(INVALID_GRANT_BODY)
+    // a revoked one answers the same
+    mock.state.tokens.revokeRefreshFamily(first.refresh_token!)
+    const revoked = await refresh(first.refresh_token!)
+    expect(revoked.status).toBe(400)
+    expect(await revoked.text()).toBe(INVALID_GRANT_BODY)
   })
 
   it('issues a 60-day app token with client credentials, without refresh token or scope', async () => {

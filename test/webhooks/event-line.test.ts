@@ -21,6 +21,13 @@ function delivery(bodyText: string, overrides: Partial<VerifiedDelivery> = {}): 
 const receivedAt = new Date('2025-04-01T07:56:19.123Z')
 
 describe('eventJsonLine', () => {
+  it('keeps a chat created_at with nanoseconds digit for digit (never re-read as a Date)', () => {
+    const d = delivery('{"content":"hi","created_at":"2025-08-20T07:05:42.561408909Z"}')
+    const line = eventJsonLine(d, receivedAt)
+    expect(line).toContain('"created_at":"2025-08-20T07:05:42.561408909Z"')
+    expect(JSON.parse(line)).toEqual(eventRecord(d, receivedAt))
+  })
+
   it('is exactly JSON.stringify of the event record for a body in canonical form', () => {
     const d = delivery('{"content":"héllo \\"quoted\\"","emotes":null,"n":[1,2.5,-300]}')
     expect(eventJsonLine(d, receivedAt)).toBe(JSON.stringify(eventRecord(d, receivedAt)))

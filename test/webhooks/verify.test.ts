@@ -148,6 +148,8 @@ describe('verifyDelivery', () => {
     for (const timestamp of [
       '2026-11-25T13:44:07Z',
       '2026-11-25T13:44:07.123456Z',
+      // nanoseconds, as Kick writes a chat message's created_at
+      '2026-11-25T13:44:07.123408909Z',
       '2026-11-25t13:44:07z',
       '2026-11-25T14:44:07+01:00',
     ]) {

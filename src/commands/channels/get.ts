@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
+import { ApiError, AuthError } from '../../errors.js'
 import { checkChannelSlugs } from '../../kick/limits.js'
 import type { Channel } from '../../kick/types.js'
 
@@ -35,7 +36,17 @@ export default class ChannelsGet extends KickCommand<typeof ChannelsGet> {
     const query = slugs.length ? { slug: slugs } : ids.length ? { broadcaster_user_id: ids } : {}
 
     const kick = await this.kick()
-    const { data } = await kick.call<Channel[]>('channelsGet', { query })
+    const { data } = await kick.call<Channel[]>('channelsGet', { query }).catch((error: unknown) => {
+      // Without a slug or id Kick answers the token's own channel; an app token has none, and gets a 400
+      // (`broadcaster_user_id is required for app tokens`, KDD#140)
+      if (!slugs.length && !ids.length && error instanceof ApiError && error.status === 400)
+        throw new AuthError(
+          `an app token has no channel of its own (${error.message}): pass --slug or --broadcaster-id, or run ` +
+            '`kick login --scopes channel:read` to see your own channel',
+          error.body,
+        )
+      throw error
+    })
     await this.table(data, [
       { header: 'ID', get: (channel) => channel.broadcaster_user_id },
       { header: 'SLUG', get: (channel) => channel.slug },

@@ -63,7 +63,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
     'client-id': Flags.string({ description: 'accept only this client id (default: any)' }),
     'client-secret': Flags.string({ description: 'accept only this client secret (default: any)' }),
     'rate-limit': Flags.integer({
-      description: 'requests per minute, then 429 with Retry-After (default: no limit)',
+      description: 'requests per minute, then 429 as Kick sends it, without Retry-After (default: no limit)',
       min: 1,
     }),
     'rate-limit-window': Flags.integer({
@@ -77,7 +77,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
     }),
     fault: Flags.string({
       description:
-        'misbehave like production: NAME, NAME=FRACTION (waf=0.2) or NAME=COUNT (server-error=2), slow=MS; repeatable',
+        'misbehave like production: NAME, NAME=FRACTION (waf=0.2) or NAME=COUNT (server-error=2), slow=MS, rate-limit-retry-after=SECONDS; repeatable',
       multiple: true,
     }),
     'access-token-ttl': Flags.integer({

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
-import { AuthError } from '../../errors.js'
+import { ApiError, AuthError } from '../../errors.js'
 import type { User } from '../../kick/types.js'
 
 export default class UsersGet extends KickCommand<typeof UsersGet> {
@@ -20,10 +20,21 @@ export default class UsersGet extends KickCommand<typeof UsersGet> {
 
   async run(): Promise<User[]> {
     const kick = await this.kick()
-    const { data } = await kick.call<User[]>('usersGet', { query: { id: this.flags.id } })
-    // Without --id Kick answers the token's owner; an app token (client credentials) has none and gets [].
-    if (!this.flags.id && data.length === 0)
-      throw new AuthError('the token belongs to no user (an app token): run `kick login`, or pass --id')
+    const noUser = (said?: string, body?: string) =>
+      new AuthError(
+        `the token belongs to no user (an app token${said ? `; ${said}` : ''}): run \`kick login\`, or pass --id`,
+        body,
+      )
+    const { data } = await kick
+      .call<User[]>('usersGet', { query: { id: this.flags.id } })
+      .catch((error: unknown) => {
+        // Without --id Kick answers the token's owner; an app token (client credentials) has none: a 400, as
+        // on GET /public/v1/channels, or an empty list
+        if (!this.flags.id && error instanceof ApiError && error.status === 400)
+          throw noUser(error.message, error.body)
+        throw error
+      })
+    if (!this.flags.id && data.length === 0) throw noUser()
     await this.table(data, [
       { header: 'ID', get: (user) => user.user_id },
       { header: 'NAME', get: (user) => user.name },

@@ -57,7 +57,9 @@ export const channelsHandlers = {
       )
       found = slugs.flatMap((slug) => bySlug.get(slug.toLowerCase()) ?? [])
     } else {
-      const wanted = ids.length ? ids : token?.kind === 'user' ? [userOf(token)] : []
+      // an app token has no channel of its own: Kick's 400, word for word (KDD#140)
+      if (!ids.length && token?.kind !== 'user') badRequest('broadcaster_user_id is required for app tokens')
+      const wanted = ids.length ? ids : [userOf(token)]
       found = wanted.flatMap((id) => state.channels.get(id) ?? [])
     }
     // unknown channels are simply missing: 200 with what exists (KDD#231)

@@ -8,7 +8,8 @@ import { type ApiEndpointId, intList, isInt, stringList, userOf } from './params
 /** Webhook event subscriptions and the public key their signatures verify against. */
 
 export const eventsHandlers = {
-  publicKey: (_request, context) => ok({ public_key: context.devKey.publicKeyPem }),
+  // the PEM as Kick serves it: no line break after END PUBLIC KEY (450 characters for a 2048-bit key)
+  publicKey: (_request, context) => ok({ public_key: context.devKey.publicKeyPem.trimEnd() }),
 
   eventsList: (request, { state }, token) => {
     const filter = intList(request.query, 'broadcaster_user_id')[0]
@@ -22,7 +23,7 @@ export const eventsHandlers = {
     )
   },
 
-  eventsSubscribe: (request, { state }, token) => {
+  eventsSubscribe: (request, { state, faults }, token) => {
     const body = jsonBody(request)
     if (body.method !== 'webhook') badRequest('method must be webhook')
     const events = body.events
@@ -53,16 +54,24 @@ export const eventsHandlers = {
       if (existing) return { ...result, subscription_id: existing.id }
       const now = isoSeconds(Date.now())
       const id = ulid()
-      state.subscriptions.set(id, {
+      // Kick's 200 for a subscription it then does not keep (KDD#419): the id is answered, never listed
+      if (faults.happens('subscriptions-not-kept')) return { ...result, subscription_id: id }
+      const record = {
         app_id: token!.clientId,
         broadcaster_user_id: broadcaster,
         created_at: now,
         event: name,
         id,
-        method: 'webhook',
+        method: 'webhook' as const,
         updated_at: now,
         version: 1,
-      })
+      }
+      state.subscriptions.set(id, record)
+      // Kick under load: the same subscription kept twice, under a second id nobody was told about
+      if (faults.happens('subscriptions-duplicated')) {
+        const twin = ulid()
+        state.subscriptions.set(twin, { ...record, id: twin })
+      }
       return { ...result, subscription_id: id }
     })
     return ok(results)

@@ -1,11 +1,14 @@
 import type { Handler } from '../context.js'
-import { ok } from '../http.js'
+import { badRequest, ok } from '../http.js'
 import { type ApiEndpointId, intList, userOf } from './params.js'
 
 export const usersHandlers = {
   usersGet: (request, { state }, token) => {
     const ids = intList(request.query, 'id')
-    const wanted = ids.length ? ids : token?.kind === 'user' ? [userOf(token)] : []
+    // The rule of GET /public/v1/channels (KDD#140) in the same shape; Kick's own body here is not observed
+    // (docs/kick-behaviour.md lists it among the mock's inventions).
+    if (!ids.length && token?.kind !== 'user') badRequest('id is required for app tokens')
+    const wanted = ids.length ? ids : [userOf(token)]
     return ok(
       wanted.flatMap((id) => {
         const user = state.user(id)

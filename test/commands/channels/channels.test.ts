@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
 import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
+import { isolatedHome, runKick } from '../../helpers/run-kick.js'
+import { MockProcess } from '../../mock/mock-process.js'
+
+/** No keychain: the app token is cached in a 0600 file (a warning line on stderr). */
+const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
 
 /** A channel as Kick answers it (REFERENCE §2.2), trimmed to what a test needs to tell them apart. */
 function channel(slug: string, id: number) {
@@ -187,5 +192,34 @@ describe('kick channels update', () => {
     [['--tag', ''], 'Error: --tag must not be empty'],
   ])('rejects %j with exit 2 before any request', async (args, message) => {
     expectRejectedBeforeAnyRequest(await kick(['channels', 'update', ...args]), fixture(), message)
+  })
+})
+
+describe('kick channels get with an app token, against the mock', () => {
+  it('without --slug or --broadcaster-id: Kick’s 400 becomes a clear exit 4; with one it works', async () => {
+    const mock = await MockProcess.start()
+    try {
+      const env = {
+        ...isolatedHome(),
+        ...NO_KEYCHAIN,
+        KICK_API_URL: mock.url,
+        KICK_AUTH_URL: mock.url,
+        KICK_CLIENT_ID: 'app',
+        KICK_CLIENT_SECRET: 'secret',
+      }
+      const own = await runKick(['channels', 'get'], { env })
+      expect(own.code).toBe(4)
+      expect(own.stdout).toBe('')
+      expect(own.stderr.trim().split('\n').at(-1)).toBe(
+        'Error: an app token has no channel of its own (Kick answered 400 Bad Request: broadcaster_user_id is ' +
+          'required for app tokens): pass --slug or --broadcaster-id, or run `kick login --scopes channel:read` ' +
+          'to see your own channel',
+      )
+      const bySlug = await runKick(['channels', 'get', '--slug', 'mockstreamer'], { env })
+      expect(bySlug.code, bySlug.stderr).toBe(0)
+      expect(JSON.parse(bySlug.stdout)).toEqual([expect.objectContaining({ slug: 'mockstreamer' })])
+    } finally {
+      await mock.stop()
+    }
   })
 })

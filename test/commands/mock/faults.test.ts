@@ -99,6 +99,28 @@ describe('kick mock start --fault, through the CLI', () => {
     })
   })
 
+  it('rate-limit-retry-after=SECONDS: --rate-limit 429s carry the header, and the CLI waits as told', async () => {
+    await withFaults(
+      ['rate-limit-retry-after=1'],
+      async (mock, kick) => {
+        expect(mock.stderr).toContain('faults: rate-limit-retry-after=1')
+        expect((await kick('livestreams', 'stats')).code).toBe(0)
+        // the minute's budget of one is spent: every retry is told to wait 1 s, and still meets a 429
+        const limited = await kick('livestreams', 'stats')
+        expect(limited.code).toBe(1)
+        expect(lines(limited.stderr)).toHaveLength(1)
+        expect(limited.stderr).toContain('rate limiting')
+        await expect
+          .poll(() => answers(mock, 'GET /public/v1/livestreams/stats'))
+          .toEqual(['200', '429', '429', '429', '429', '429', '429'])
+        const answer = await fetch(`${mock.url}/public/v1/livestreams/stats`)
+        expect(answer.status).toBe(429)
+        expect(answer.headers.get('retry-after')).toBe('1')
+      },
+      ['--rate-limit', '1'],
+    )
+  })
+
   it('slow: the answer comes late and the command still succeeds', async () => {
     await withFaults(['slow=400'], async (mock, kick) => {
       const result = await kick('users', 'get')
