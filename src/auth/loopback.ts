@@ -8,7 +8,7 @@ import { AuthError, KickError } from '../errors.js'
  * redirected URL pasted on stdin (`--no-browser`).
  */
 export class CallbackListener {
-  /** the authorization code, or an AuthError for an `error=` callback or a wrong `state` */
+  /** the authorization code, or an AuthError for an `error=` callback (or a pasted URL with a wrong `state`) */
   readonly code: Promise<string>
   private settle!: { resolve: (code: string) => void; reject: (error: Error) => void }
   private settled = false
@@ -35,16 +35,12 @@ export class CallbackListener {
 
   /** A redirected URL pasted by the user: settles like a callback. False when it is not one. */
   accept(pasted: string): boolean {
-    let url: URL
-    try {
-      url = new URL(pasted.trim())
-    } catch {
-      return false
-    }
+    const url = parseUrl(pasted.trim())
+    if (!url) return false
     if (url.pathname !== this.path) return false
     const params = url.searchParams
     if (!params.get('code') && !params.get('error')) return false
-    this.handle(params)
+    this.handle(params, true)
     return true
   }
 
@@ -83,7 +79,12 @@ export class CallbackListener {
   }
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // origin-form only (`GET http://host/callback` is for proxies); `//` is a path like any other
+    const url = request.url?.startsWith('/') ? parseUrl(`http://localhost${request.url}`) : undefined
+    if (!url) {
+      reply(response, 400, 'Bad request.')
+      return
+    }
     if (request.method !== 'GET' || url.pathname !== this.path) {
       reply(response, 404, 'Not found.')
       return
@@ -98,10 +99,32 @@ export class CallbackListener {
       return
     }
     const outcome = this.handle(params)
-    reply(response, outcome.status, outcome.page, () => this.close())
+    reply(response, outcome.status, outcome.page, outcome.settled ? () => this.close() : undefined)
   }
 
-  private handle(params: URLSearchParams): { status: number; page: string } {
+  /**
+   * A callback settles the login only when it carries this login's `state`, an `error=` one too: any web page
+   * can send the browser to 127.0.0.1, and must not end (or finish) a login in progress. Others get a 400
+   * page and the login keeps waiting; a URL the user pasted is theirs, and a wrong state there ends it.
+   */
+  private handle(
+    params: URLSearchParams,
+    pasted = false,
+  ): { status: number; page: string; settled: boolean } {
+    if (params.get('state') !== this.state) {
+      if (pasted)
+        this.finish(
+          new AuthError(
+            'the login callback carried the wrong state (a forged or stale login link); nothing was exchanged: ' +
+              'run `kick login` again',
+          ),
+        )
+      return {
+        status: 400,
+        page: 'The login state does not match: this link was not made by this login, which goes on waiting.',
+        settled: pasted,
+      }
+    }
     const error = params.get('error')
     if (error) {
       const description = params.get('error_description')
@@ -110,19 +133,14 @@ export class CallbackListener {
           `Kick did not log you in: ${error}${description ? ` (${description})` : ''}: run \`kick login\` to try again`,
         ),
       )
-      return { status: 200, page: `Kick did not log you in (${error}). You can close this tab.` }
-    }
-    if (params.get('state') !== this.state) {
-      this.finish(
-        new AuthError(
-          'the login callback carried the wrong state (a forged or stale login link); nothing was exchanged: ' +
-            'run `kick login` again',
-        ),
-      )
-      return { status: 400, page: 'The login state does not match: this link was not made by this login.' }
+      return {
+        status: 200,
+        page: `Kick did not log you in (${error}). You can close this tab.`,
+        settled: true,
+      }
     }
     this.finish(params.get('code')!)
-    return { status: 200, page: 'You are logged in to kick. You can close this tab.' }
+    return { status: 200, page: 'You are logged in to kick. You can close this tab.', settled: true }
   }
 
   private finish(outcome: string | Error): void {
@@ -130,6 +148,14 @@ export class CallbackListener {
     this.settled = true
     if (typeof outcome === 'string') this.settle.resolve(outcome)
     else this.settle.reject(outcome)
+  }
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
   }
 }
 

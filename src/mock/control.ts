@@ -3,7 +3,15 @@ import { isEventType } from '../kick/events.js'
 import { LIMITS } from '../kick/limits.js'
 import { checkText } from './api/params.js'
 import type { MockContext } from './context.js'
-import { apiError, badRequestReply, MOCK_HEADER, type MockRequest, type Reply, ReplyError } from './http.js'
+import {
+  apiError,
+  badRequestReply,
+  mediaType,
+  MOCK_HEADER,
+  type MockRequest,
+  type Reply,
+  ReplyError,
+} from './http.js'
 import { DEFAULT_VIEWER, postChatMessage, redeemReward, viewerNamed } from './viewers.js'
 import { triggeredPayload } from './webhooks.js'
 
@@ -20,7 +28,9 @@ import { triggeredPayload } from './webhooks.js'
  * - `POST /mock/tokens` issues a token without the OAuth dance:
  *   `{"kind": "user"|"app", "scopes": [...], "user_id": N, "expires_in": S}`
  *
- * Bodies are optional where every field is; all fields are optional but `content` and `reward_id`.
+ * Bodies are optional where every field is; all fields are optional but `content` and `reward_id`. Every
+ * POST must say `Content-Type: application/json` (415 otherwise, before its body is read): a web page can
+ * send a `text/plain` or form POST to 127.0.0.1 without asking (no CORS preflight), but not a JSON one.
  */
 
 export interface ControlServices {
@@ -71,16 +81,38 @@ const routes: Record<string, (fields: Fields, services: ControlServices) => Repl
   '/mock/tokens': tokens,
 }
 
-export function mockControl(request: MockRequest, services: ControlServices): Reply {
-  const reply = answer(request, services)
-  return { ...reply, headers: { ...reply.headers, [MOCK_HEADER]: '1' } }
+const TRIGGER = /^\/mock\/trigger\/([^/]+)$/
+
+/**
+ * What a `/mock/` request is answered before its body is read, when it is no call of a route: 404, 405, or
+ * 415 for a body that is not declared JSON. Undefined when it is one.
+ */
+export function mockRefusal(
+  method: string,
+  path: string,
+  contentType: string | undefined,
+): Reply | undefined {
+  const refusal = !(TRIGGER.test(path) || Object.hasOwn(routes, path))
+    ? apiError(404, 'Not Found')
+    : method !== 'POST'
+      ? apiError(405, 'Method Not Allowed')
+      : mediaType(contentType) !== 'application/json'
+        ? apiError(415, 'Unsupported Media Type: the mock routes take Content-Type: application/json')
+        : undefined
+  return refusal && marked(refusal)
 }
 
+export function mockControl(request: MockRequest, services: ControlServices): Reply {
+  return marked(answer(request, services))
+}
+
+const marked = (reply: Reply): Reply => ({ ...reply, headers: { ...reply.headers, [MOCK_HEADER]: '1' } })
+
 function answer(request: MockRequest, services: ControlServices): Reply {
-  const trigger = /^\/mock\/trigger\/([^/]+)$/.exec(request.path)
+  const refusal = mockRefusal(request.method, request.path, request.headers['content-type'])
+  if (refusal) return refusal
+  const trigger = TRIGGER.exec(request.path)
   const handler = trigger ? undefined : routes[request.path]
-  if (!trigger && !handler) return apiError(404, 'Not Found')
-  if (request.method !== 'POST') return apiError(405, 'Method Not Allowed')
   const body = request.body.length ? parseJson(request.body) : {}
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return badRequestReply('the body must be a JSON object')

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import { isIP } from 'node:net'
 
 /** What a mock handler answers; the server writes it. */
 export interface Reply {
@@ -124,6 +125,41 @@ export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)))
     req.on('error', reject)
   })
+}
+
+/**
+ * The path and query of a request target in origin-form (`/path?query`, `//` included: an empty segment is a
+ * path); undefined for any other form (`http://host/path`, `*`), which a server that is no proxy need not take.
+ */
+export function originForm(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/')) return undefined
+  try {
+    return new URL(`http://mock${target}`)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether a request's `Host` names this machine: an IP address (a DNS rebinding needs a name: a page cannot
+ * make a browser send `Host: 127.0.0.1` to its own server), `localhost` or a `*.localhost` name (RFC 6761:
+ * always loopback), or the host the mock was started on. Any other name is a page on some domain whose DNS
+ * now points at this machine: it may send requests, and as the same origin read the answers.
+ */
+export function hostIsThisMachine(header: string | undefined, boundHost: string): boolean {
+  // HTTP/1.0 without Host; a browser always sends one (Node refuses an HTTP/1.1 request without it)
+  if (header === undefined) return true
+  const authority = header.trim().toLowerCase()
+  const name = authority.startsWith('[')
+    ? authority.slice(1, authority.indexOf(']'))
+    : authority.replace(/:\d*$/, '').replace(/\.$/, '')
+  if (isIP(name)) return true
+  return name === 'localhost' || name.endsWith('.localhost') || name === boundHost.toLowerCase()
+}
+
+/** The media type of a Content-Type, without its parameters: `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase()
 }
 
 export function writeReply(res: ServerResponse, reply: Reply): void {

@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net'
 
 import { type Endpoint, type EndpointId, matchEndpoint, type Scope, SCOPES } from '../kick/endpoints.js'
 import type { EventType } from '../kick/events.js'
+import { clip } from '../output/sanitize.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import { apiHandlers } from './api/index.js'
 import type { Handler, MockContext } from './context.js'
-import { mockControl } from './control.js'
+import { mockControl, mockRefusal } from './control.js'
 import { Faults, type FaultSpec } from './faults.js'
 import {
   apiError,
   badRequestReply,
+  hostIsThisMachine,
   type MockRequest,
+  originForm,
   readBody,
   type Reply,
   ReplyError,
@@ -134,18 +137,24 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
     })
   }
 
+  const host = options.host ?? '127.0.0.1'
   const server = createServer((req, res) => {
     const started = Date.now()
-    const path = new URL(req.url ?? '/', 'http://mock').pathname
-    handle(req, res, { context, limiter, faults, issueToken })
+    // the path only (queries can carry tokens: revoke's ?token=), and cut short: whoever sends it chooses it
+    const path = clip(originForm(req.url)?.pathname ?? req.url ?? '', LOGGED_PATH_CHARS)
+    handle(req, res, { context, limiter, faults, issueToken, host })
       .catch((error: unknown) => {
-        writeReply(res, apiError(500, 'Internal server error'))
         log(`mock error on ${req.method} ${path}: ${(error as Error).stack ?? String(error)}`)
+        // whatever went wrong may go wrong again while answering: then the connection is cut, the mock goes on
+        try {
+          if (res.headersSent) res.destroy()
+          else writeReply(res, apiError(500, 'Internal server error'))
+        } catch {
+          res.destroy()
+        }
       })
-      // the path only: queries can carry tokens (revoke's ?token=)
       .finally(() => log(`${req.method} ${path} → ${res.statusCode} (${Date.now() - started} ms)`))
   })
-  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => {
@@ -175,7 +184,12 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
   }
 }
 
+/** How much of a request's path a log line shows. */
+const LOGGED_PATH_CHARS = 200
+
 interface Services {
+  /** the host the mock listens on, a name requests may carry in `Host` */
+  host: string
   context: MockContext
   limiter?: RateLimiter
   faults: Faults
@@ -186,11 +200,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
   let target = req.url ?? '/'
   if (target.startsWith('/oauth/authorize') && services.faults.happens('redirect-rewrite'))
     target = target.replace('127.0.0.1', 'localhost')
-  const url = new URL(target, 'http://mock')
+  const url = originForm(target)
+  if (!url) return writeReply(res, badRequestReply('the request target must be a path (/...)'))
+  // every route, the API's too: a rebound page would otherwise read the mock's answers as its own origin's
+  if (!hostIsThisMachine(req.headers.host, services.host))
+    return writeReply(
+      res,
+      apiError(
+        403,
+        'Forbidden: the Host header names no loopback address or name of this mock (DNS rebinding?)',
+      ),
+    )
+  const method = (req.method ?? 'GET').toUpperCase()
+  if (url.pathname.startsWith('/mock/')) {
+    const refusal = mockRefusal(method, url.pathname, req.headers['content-type'])
+    if (refusal) return writeReply(res, refusal)
+  }
   const body = await readBody(req)
   if (body === undefined) return writeReply(res, apiError(413, 'Payload Too Large'))
   const request: MockRequest = {
-    method: (req.method ?? 'GET').toUpperCase(),
+    method,
     path: url.pathname,
     query: url.searchParams,
     headers: req.headers,

@@ -26,3 +26,11 @@ export function escapeControls(text: string): string {
     (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
 }
+
+/**
+ * Text from others cut to `max` characters, saying how much was left out: what a log line echoes of a request
+ * (its URL, an id, a timestamp) stays short whatever the sender made it.
+ */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more)`
+}

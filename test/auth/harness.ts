@@ -15,19 +15,40 @@ export const CLIENT_SECRET = 'test-client-secret-0123456789'
 
 /**
  * The `$BROWSER` the login tests give kick: a script that plays the user's browser. `BROWSER_MODE` says
- * what it does with the authorize URL: `follow` the redirects (approve), `forge` the state, `deny`
+ * what it does with the authorize URL: `follow` the redirects (approve), `forge` (first a callback with a forged
+ * state, one with an `error=` and no state, and malformed requests on raw sockets, whose answers' statuses it
+ * writes to BROWSER_LOG.answers; then the real callback), `deny`
  * (`error=access_denied`), or `none` (a user who never comes back). It records the URL it was given.
  */
 const BROWSER_SCRIPT = `
 import { appendFileSync } from 'node:fs'
+import { connect } from 'node:net'
 const url = process.argv[2]
 appendFileSync(process.env.BROWSER_LOG, url + '\\n')
 const mode = process.env.BROWSER_MODE ?? 'follow'
 if (mode === 'follow') await fetch(url)
 if (mode === 'forge') {
+  // what any web page can make a browser do while a login waits, then the real callback
   const answer = await fetch(url, { redirect: 'manual' })
   const callback = new URL(answer.headers.get('location'))
-  callback.searchParams.set('state', 'forged-state')
+  const forged = new URL(callback)
+  forged.searchParams.set('state', 'forged-state')
+  const denied = new URL(callback.origin + callback.pathname)
+  denied.searchParams.set('error', 'access_denied')
+  const statuses = [(await fetch(forged)).status, (await fetch(denied)).status]
+  const raw = (head) =>
+    new Promise((resolve) => {
+      let text = ''
+      const socket = connect(Number(callback.port), '127.0.0.1', () => socket.end(head))
+      socket.setEncoding('latin1').on('data', (chunk) => (text += chunk))
+      // a reset (the server hung up on what it would not read) is no answer: 0
+      socket.on('error', () => undefined).on('close', () => resolve(Number(/^HTTP\\/1\\.1 (\\d+)/.exec(text)?.[1] ?? 0)))
+    })
+  const host = 'Host: localhost:' + callback.port + '\\r\\nConnection: close\\r\\n'
+  for (const target of JSON.parse(process.env.BROWSER_RAW_TARGETS ?? '[]'))
+    statuses.push(await raw('GET ' + target + ' HTTP/1.1\\r\\n' + host + '\\r\\n'))
+  statuses.push(await raw('GET /callback HTTP/1.1\\r\\n' + host + 'X-Big: ' + 'a'.repeat(20000) + '\\r\\n\\r\\n'))
+  appendFileSync(process.env.BROWSER_LOG + '.answers', statuses.join(' '))
   await fetch(callback)
 }
 if (mode === 'deny') {
@@ -86,6 +107,11 @@ export class AuthWorld {
     extra: Record<string, string | undefined> = {},
   ): Promise<KickResult> {
     return this.kick(['login', '--scopes', scopes], extra)
+  }
+
+  /** The statuses of the `forge` browser's hostile requests, in order. */
+  forgedAnswers(): number[] {
+    return readFileSync(`${this.browserLog}.answers`, 'utf8').split(' ').map(Number)
   }
 
   /** The authorize URLs the browser script was sent to. */

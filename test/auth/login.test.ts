@@ -71,19 +71,22 @@ describe('kick login', () => {
     expect(href.indexOf('redirect_uri=')).toBeGreaterThan(sacrificial)
   })
 
-  it('refuses a callback with a forged state and exchanges nothing', async () => {
-    const before = issuedUserTokens().length
-    const result = await world.login('user:read', { BROWSER_MODE: 'forge' })
-    expect(result.code).toBe(4)
-    expect(result.stdout).toBe('')
-    expect(result.stderr.trim().split('\n').at(-1)).toBe(
-      'Error: the login callback carried the wrong state (a forged or stale login link); nothing was exchanged: ' +
-        'run `kick login` again',
-    )
-    const challenge = world.browserUrls()[0]!.searchParams.get('code_challenge')
-    const code = [...mock.state.tokens.codes.values()].find((entry) => entry.codeChallenge === challenge)
-    expect(code?.used).toBe(false)
-    expect(issuedUserTokens()).toHaveLength(before)
+  it('answers a forged state, a stateless error= and malformed requests with 4xx, and logs in with the real callback', async () => {
+    const result = await world.login('user:read', {
+      BROWSER_MODE: 'forge',
+      // `//` and bad percent-encoding are paths (404); absolute-form is for proxies (400)
+      BROWSER_RAW_TARGETS: JSON.stringify([
+        '//',
+        `http://localhost:${world.port}/callback?code=x&state=y`,
+        '/%E0%A4%A',
+        '/callback?code=%E0%A4%A&state=%',
+      ]),
+    })
+    // the forged callback and the error= one got a 400 page, and the login kept waiting for the real one
+    expect(world.forgedAnswers()).toEqual([400, 400, 404, 400, 404, 400, 431])
+    expect(result.stderr).not.toMatch(/Error/)
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ user_id: 100001, scopes: ['user:read'] })
   })
 
   it('reports an error=access_denied callback as such, exit 4', async () => {

@@ -76,4 +76,33 @@ describe('the login callback listener', () => {
       listener.close()
     }
   })
+
+  it('keeps waiting after a callback with a wrong or no state, error= too; a pasted one with a wrong state ends it', async () => {
+    const port = await freePort()
+    const listener = await CallbackListener.start(`http://localhost:${port}/callback`, 'st')
+    try {
+      for (const query of [
+        'code=x&state=forged',
+        'error=access_denied',
+        'error=access_denied&state=forged',
+      ]) {
+        const answer = await fetch(`http://127.0.0.1:${port}/callback?${query}`)
+        expect(answer.status, query).toBe(400)
+        expect(await answer.text()).toContain('this link was not made by this login, which goes on waiting')
+      }
+      const real = await fetch(`http://127.0.0.1:${port}/callback?code=real&state=st`)
+      expect(real.status).toBe(200)
+      await expect(listener.code).resolves.toBe('real')
+    } finally {
+      listener.close()
+    }
+
+    const pasted = await CallbackListener.start(`http://localhost:${await freePort()}/callback`, 'st')
+    try {
+      expect(pasted.accept('http://localhost/callback?code=x&state=forged')).toBe(true)
+      await expect(pasted.code).rejects.toThrow('the login callback carried the wrong state')
+    } finally {
+      pasted.close()
+    }
+  })
 })

@@ -82,7 +82,7 @@ describe('Kick’s failure shapes', () => {
       expect(answer.status).toBe(400)
       expect(answer.body).toEqual({ data: 'the path has malformed percent-encoding', message: 'Bad request' })
     }
-    const trigger = await call(mock, 'POST', '/mock/trigger/%E0%A4%A')
+    const trigger = await call(mock, 'POST', '/mock/trigger/%E0%A4%A', { json: {} })
     expect(trigger.status).toBe(400)
   })
 
@@ -301,7 +301,11 @@ describe('viewers through the /mock/ routes', () => {
     expect((await call(mock, 'POST', '/mock/chat', { json: { content: 'x'.repeat(501) } })).body.data).toBe(
       'content must be at most 500 characters',
     )
-    const notJson = await fetch(`${mock.url}/mock/chat`, { method: 'POST', body: '[1,' })
+    const notJson = await fetch(`${mock.url}/mock/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,',
+    })
     expect(notJson.status).toBe(400)
     expect((await call(mock, 'GET', '/mock/chat')).status).toBe(405)
     expect((await call(mock, 'POST', '/mock/nothing')).status).toBe(404)

@@ -56,7 +56,11 @@ export class MockProcess {
   }
 
   async token(body: Record<string, unknown> = {}): Promise<string> {
-    const response = await fetch(`${this.url}/mock/tokens`, { method: 'POST', body: JSON.stringify(body) })
+    const response = await fetch(`${this.url}/mock/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     return ((await response.json()) as { access_token: string }).access_token
   }
 

@@ -7,6 +7,9 @@ import { type MockKick, startMockKick } from '../../src/mock/server.js'
 import { publicKeyFromPem, verifySignature } from '../../src/webhooks/signature.js'
 import { bearer, testDevKey } from './mock-helpers.js'
 
+/** An empty POST that says it is JSON, as every call of the mock's routes must. */
+const JSON_POST = { method: 'POST', headers: { 'content-type': 'application/json' } }
+
 interface Received {
   headers: IncomingHttpHeaders
   body: string
@@ -216,6 +219,7 @@ describe('mock webhook delivery', () => {
     await start()
     const response = await fetch(`${mock.url}/mock/trigger/kicks.gifted`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ broadcaster_user_id: 200002, set: { 'gift.amount': 500 } }),
     })
     expect(response.status).toBe(202)
@@ -228,7 +232,7 @@ describe('mock webhook delivery', () => {
     expect(payload.broadcaster.user_id).toBe(200002)
     expect(payload.gift.amount).toBe(500)
     expect(await verified(delivery!)).toBe(true)
-    expect((await fetch(`${mock.url}/mock/trigger/not.an.event`, { method: 'POST' })).status).toBe(404)
+    expect((await fetch(`${mock.url}/mock/trigger/not.an.event`, JSON_POST)).status).toBe(404)
   })
 
   it('refuses a set path through __proto__, constructor or prototype with 400, and goes on unpolluted', async () => {
@@ -268,7 +272,7 @@ describe('mock webhook delivery without a URL', () => {
   it('refuses /mock/trigger with 409 and trigger() with an error', async () => {
     const mock = await startMockKick({ devKey: testDevKey() })
     try {
-      const response = await fetch(`${mock.url}/mock/trigger/kicks.gifted`, { method: 'POST' })
+      const response = await fetch(`${mock.url}/mock/trigger/kicks.gifted`, JSON_POST)
       expect(response.status).toBe(409)
       await expect(mock.trigger('kicks.gifted')).rejects.toThrow('no webhook URL')
     } finally {

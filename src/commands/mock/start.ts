@@ -18,7 +18,9 @@ POST /mock/tokens issues a token without the browser dance: {"kind":"user"|"app"
 
 Viewers, from another terminal (they find the mock through KICK_API_URL): \`kick mock chat\`, \`kick mock redeem\`, \
 \`kick mock trigger\`, or POST /mock/chat, /mock/redeem, /mock/trigger/EVENT. POST /mock/clock \
-{"advance_seconds":N} moves the mock's clock forward, so a timeout ends without waiting for it.
+{"advance_seconds":N} moves the mock's clock forward, so a timeout ends without waiting for it. The /mock/ routes \
+take Content-Type: application/json only (415 otherwise), and a Host that names neither loopback nor --host is \
+refused (403) everywhere: web pages in a browser can reach 127.0.0.1 too.
 
 --fault NAME[=VALUE] makes it misbehave like production; VALUE is a fraction (waf=0.2: a fifth of the answers) \
 or a count (server-error=2: the first two), none for every time:

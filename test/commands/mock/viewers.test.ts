@@ -153,7 +153,11 @@ describe('the viewer commands against a running mock', () => {
     expect(lines(refused.stderr)).toEqual([
       'Error: the mock answered 400: the sender is banned in this channel',
     ])
-    await fetch(`${mock.url}/mock/clock`, { method: 'POST', body: JSON.stringify({ advance_seconds: 301 }) })
+    await fetch(`${mock.url}/mock/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance_seconds: 301 }),
+    })
     expect((await kick('mock', 'chat', 'back again', '--user', 'chatter_three')).code).toBe(0)
   })
 
