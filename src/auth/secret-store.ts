@@ -1,6 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { ensurePrivateDir, writeFileAtomic } from '../config/files.js'
+import { checkPrivateDir, configDirError } from '../config/private-dir.js'
 import { configDir } from '../config/paths.js'
 import { KickError } from '../errors.js'
 import { Keychain, KeychainUnavailable } from './keychain.js'
@@ -23,6 +25,9 @@ const DESCRIBE: Record<SecretItem, string> = {
   'client-secret': 'the client secret',
 }
 
+/** The fallback store's directory (0700, only the user may write it). */
+const credentialsDir = (): string => join(configDir(), 'credentials')
+
 /** Said of a fallback file where the mode means something: Windows ignores it (the profile's ACL guards the file). */
 const MODE_NOTE = process.platform === 'win32' ? '' : ' (mode 0600)'
 
@@ -42,7 +47,7 @@ export class SecretStore {
   }
 
   static fallbackFile(profile: string, item: SecretItem): string {
-    return join(configDir(), 'credentials', `${profile}.${item}`)
+    return join(credentialsDir(), `${profile}.${item}`)
   }
 
   async get(profile: string, item: SecretItem): Promise<StoredSecret | undefined> {
@@ -78,7 +83,7 @@ export class SecretStore {
         )
       }
       // Only a keychain that made the user wait is worth a warning on every read.
-      this.warnOnce(`${silent.message}; using the file store in ${join(configDir(), 'credentials')}`)
+      this.warnOnce(`${silent.message}; using the file store in ${credentialsDir()}`)
     }
     return found
   }
@@ -129,19 +134,33 @@ export class SecretStore {
   }
 }
 
+/**
+ * A fallback file's secret, or undefined when there is none. A token in a directory other users can write
+ * may be theirs: such a directory is fixed or refused first (see checkPrivateDir).
+ */
 async function readIfExists(file: string): Promise<string | undefined> {
+  let value: string
   try {
-    return await readFile(file, 'utf8')
+    value = await readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
+  checkPrivateDir(configDir())
+  checkPrivateDir(credentialsDir())
+  return value
 }
 
-/** Temp file + rename in a 0700 dir: readers see the old secret or the new one, never half of one. */
+/**
+ * An exclusive temp file + rename in a 0700 dir only the user can write: readers see the old secret or the
+ * new one, never half of one, and nothing planted in the dir is written through.
+ */
 async function writeSecretFile(file: string, value: string): Promise<void> {
-  await mkdir(join(configDir(), 'credentials'), { recursive: true, mode: 0o700 })
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`
-  await writeFile(temp, value, { mode: 0o600 })
-  await rename(temp, file)
+  await ensurePrivateDir(configDir())
+  await ensurePrivateDir(credentialsDir())
+  try {
+    await writeFileAtomic(file, value, { mode: 0o600 })
+  } catch (error) {
+    throw configDirError(error, credentialsDir())
+  }
 }

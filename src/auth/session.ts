@@ -163,7 +163,7 @@ export class Session {
    * instead of refreshing twice, so no process ever overwrites a newer pair with an older one.
    */
   async refresh(options: { stale?: string; force?: boolean } = {}): Promise<StoredLogin> {
-    const { withLock } = await import('./lock.js')
+    const { withLock } = await import('../config/lock.js')
     const lock = join(configDir(), 'locks', `${this.profile}.tokens.lock`)
     const onWait = this.options.progress
       ? () =>

@@ -1,8 +1,9 @@
-import { promises as fs, readFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 import { UsageError } from '../errors.js'
-import { configFile } from './paths.js'
+import { checkPrivateDir } from './private-dir.js'
+import { configDir, configFile } from './paths.js'
 
 export const DEFAULT_API_URL = 'https://api.kick.com'
 export const DEFAULT_AUTH_URL = 'https://id.kick.com'
@@ -98,35 +99,55 @@ export async function readConfigFile(): Promise<ConfigFile> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} }
     throw error
   }
+  // A config another user could have written may point api-url at a server that collects tokens.
+  checkPrivateDir(configDir())
+  return parseConfig(text)
+}
+
+function parseConfig(text: string): ConfigFile {
   try {
     const parsed = JSON.parse(text) as Partial<ConfigFile>
-    return { profiles: parsed.profiles ?? {} }
+    const profiles = parsed?.profiles
+    if (
+      profiles !== undefined &&
+      (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles))
+    )
+      throw new Error('profiles is not an object')
+    // no prototype: a profile named __proto__ is a key like any other
+    return { profiles: Object.assign(Object.create(null) as Record<string, ProfileConfig>, profiles) }
   } catch {
     throw new UsageError(`${configFile()} is not valid JSON: fix or delete it`)
   }
 }
 
-/** Writes the whole file atomically (temp file + rename), mode 0600, so a crash never leaves half a file. */
-export async function writeConfigFile(config: ConfigFile): Promise<void> {
-  const file = configFile()
-  await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 })
-  const temp = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
-  await fs.rename(temp, file)
+/**
+ * Read-modify-write of one profile; a profile left with no keys disappears from the file. Other kick
+ * processes may be changing the file at the same moment (`kick config set` in parallel scripts): under the
+ * config lock the file is read again, changed and written atomically, so every writer's change survives.
+ */
+export async function updateProfile(profile: string, change: (config: ProfileConfig) => void): Promise<void> {
+  const [{ withLock }, { ensureConfigDir, writeFileAtomic }, { configDirError }] = await Promise.all([
+    import('./lock.js'),
+    import('./files.js'),
+    import('./private-dir.js'),
+  ])
+  const dir = await ensureConfigDir()
+  await withLock(join(dir, 'locks', 'config.lock'), async () => {
+    const config = await readConfigFile()
+    const current = { ...(config.profiles[profile] ?? {}) }
+    change(current)
+    if (Object.keys(current).length === 0) delete config.profiles[profile]
+    else config.profiles[profile] = current
+    try {
+      await writeFileAtomic(configFile(), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+    } catch (error) {
+      throw configDirError(error, dir)
+    }
+  })
 }
 
 export async function readProfile(profile: string): Promise<ProfileConfig> {
   return (await readConfigFile()).profiles[profile] ?? {}
-}
-
-/** Read-modify-write of one profile; a profile left with no keys disappears from the file. */
-export async function updateProfile(profile: string, change: (config: ProfileConfig) => void): Promise<void> {
-  const config = await readConfigFile()
-  const current = { ...(config.profiles[profile] ?? {}) }
-  change(current)
-  if (Object.keys(current).length === 0) delete config.profiles[profile]
-  else config.profiles[profile] = current
-  await writeConfigFile(config)
 }
 
 /** Base URLs and app settings for one profile, environment first (SPEC §2), then the file, then defaults. */

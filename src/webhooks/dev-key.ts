@@ -1,7 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { createFileOnce, ensureConfigDir } from '../config/files.js'
+import { configDirError } from '../config/private-dir.js'
 import { configDir } from '../config/paths.js'
 
 /**
@@ -27,14 +29,15 @@ export async function loadDevKey(): Promise<DevKey> {
       type: 'pkcs8',
       format: 'pem',
     }) as string
-    await mkdir(configDir(), { recursive: true, mode: 0o700 })
+    const dir = await ensureConfigDir()
+    let created: boolean
     try {
-      // `wx`: when two processes race on first use, the first key written wins and both use it.
-      await writeFile(file, pem, { mode: 0o600, flag: 'wx' })
-    } catch (raceError) {
-      if ((raceError as NodeJS.ErrnoException).code !== 'EEXIST') throw raceError
-      pem = await readFile(file, 'utf8')
+      // when two processes race on first use, the first key written wins (whole) and both use it
+      created = await createFileOnce(file, pem, { mode: 0o600 })
+    } catch (error) {
+      throw configDirError(error, dir)
     }
+    if (!created) pem = await readFile(file, 'utf8')
   }
   const privateKey = createPrivateKey(pem)
   const publicKey = createPublicKey(privateKey)

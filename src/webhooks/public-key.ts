@@ -1,7 +1,8 @@
 import { createHash, type KeyObject } from 'node:crypto'
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { writeFileAtomic } from '../config/files.js'
 import { cacheDir } from '../config/paths.js'
 import { endpoints } from '../kick/endpoints.js'
 import { failureReason, httpRequest, type HttpResponse } from '../kick/http.js'
@@ -227,11 +228,9 @@ async function readCachedKey(apiUrl: string, now: number): Promise<KeyObject | u
 
 async function writeCachedKey(apiUrl: string, pem: string, warn: (message: string) => void): Promise<void> {
   const file = keyCacheFile(apiUrl)
-  const temporary = `${file}.${process.pid}.tmp`
   try {
     await mkdir(cacheDir(), { recursive: true })
-    await writeFile(temporary, pem, { mode: 0o644 })
-    await rename(temporary, file)
+    await writeFileAtomic(file, pem, { mode: 0o644 })
   } catch (error) {
     warn(`could not cache the public key in ${cacheDir()}: ${(error as Error).message}`)
   }

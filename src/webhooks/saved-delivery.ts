@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { probeWritable, writeFileAtomic } from '../config/files.js'
+import { writeFailure } from '../config/private-dir.js'
 import { UsageError } from '../errors.js'
 import { readStdin } from '../input/stdin.js'
 
@@ -51,35 +53,20 @@ export async function checkSaveDir(dir: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST' || code === 'ENOTDIR') throw refuse('not a directory')
-    throw refuse(`cannot create it (${cannotWrite(error)})`)
+    throw refuse(`cannot create it (${writeFailure(error)})`)
   }
   if (!(await stat(dir)).isDirectory()) throw refuse('not a directory')
-  const probe = join(dir, `.kick-write-test-${process.pid}`)
   try {
-    await writeAtomically(probe, '')
+    await probeWritable(dir)
   } catch (error) {
-    throw refuse(`cannot write there (${cannotWrite(error)})`)
-  } finally {
-    await rm(probe, { force: true }).catch(() => undefined)
+    throw refuse(`cannot write there (${writeFailure(error)})`)
   }
 }
-
-function cannotWrite(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException
-  if (code === 'EROFS') return 'read-only filesystem'
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
-  if (code === 'ENOSPC') return 'no space left on the device'
-  return code ?? message
-}
-
-/** Makes each temp file name unique within this process (the pid makes it unique across processes). */
-let tempFiles = 0
 
 /**
  * One delivery written into `dir` as `<message id>.json` (a hash of the id when it is not a plain name), in
- * the form `kick webhook verify --file` reads. Atomic: written to a temp file, synced, then renamed over the
- * name, so a full disk or a crash leaves the file whole or absent, never empty or cut short; a failed write
- * removes its temp file.
+ * the form `kick webhook verify --file` reads. Atomic (writeFileAtomic): a full disk or a crash leaves the file
+ * whole or absent, never empty or cut short; a failed write removes its own temp file and nothing else.
  */
 export async function saveDelivery(
   dir: string,
@@ -91,23 +78,5 @@ export async function saveDelivery(
     ? id
     : createHash('sha256').update(id).digest('hex').slice(0, 32)
   const text = JSON.stringify({ headers, body: body.toString('utf8') }, null, 2) + '\n'
-  await writeAtomically(join(dir, `${name}.json`), text)
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  // not ending in .json: a reader globbing the saved deliveries never picks up one half written
-  const temp = `${file}.${process.pid}-${++tempFiles}.tmp`
-  try {
-    const handle = await open(temp, 'wx', 0o644)
-    try {
-      await handle.writeFile(text)
-      await handle.datasync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined)
-    throw error
-  }
+  await writeFileAtomic(join(dir, `${name}.json`), text, { mode: 0o644 })
 }
