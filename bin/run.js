@@ -14,11 +14,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { name, version } = pjson
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  // oclif checks its engines range with semver on every start; a major-version comparison says the same here.
+  // oclif's own engines check (semver, which kick-cli does not install) is taken out of the bundle
+  // (scripts/bundle.js): a major-version comparison says what matters here.
   if (Number(process.versions.node.split('.')[0]) < 20) {
     process.emitWarning(`kick needs Node.js 20 or newer; this is ${process.version}`)
   }
-  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
   // kick has no plugins and no themes: oclif need not look for a user's plugin list or theme.json.
   process.env.KICK_DISABLE_THEME ??= '1'
   const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'))

@@ -9,6 +9,8 @@ import { createRequire } from 'node:module'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { checkRuntimeImports } from './bundle-check.js'
+
 // fileURLToPath, not URL.pathname, which is `/C:/…` on Windows
 const root = fileURLToPath(new URL('..', import.meta.url))
 const commandsDir = join(root, 'src', 'commands')
@@ -40,34 +42,40 @@ const entry = [
   `}`,
 ].join('\n')
 
-// `debug`, `ejs`, `wsl-utils` and `supports-color` are replaced by the shims in scripts/bundle-shims/, which
-// load the real package only when it is needed (see each shim); the shims' own require() reaches the real one.
-// `string-width`, where a package imports it (not kick's own code, which has a newer major), goes through
-// bundle-shims/ascii-width.cjs in front of the version that package resolves.
+// Only Node built-ins, the package's own files and its `dependencies` are there when a user runs kick (an
+// installed kick-cli has no @oclif/core, whose dependencies the bundle holds): checkRuntimeImports
+// (scripts/bundle-check.js) fails the build on any other module the bundle would load.
+//
+// `debug`, `ejs`, `wsl-utils` and `supports-color` are replaced by the shims in scripts/bundle-shims/, each
+// either a small stand-in or a front that evaluates the bundled package only when it is needed (see each
+// shim). `string-width`, where a package imports it (not kick's own code, which has a newer major), goes
+// through bundle-shims/ascii-width.cjs in front of the version that package resolves.
+//
+// Packages oclif uses only on paths kick never takes are stand-ins, not bundled: cli-spinners (30 kB of
+// frames, of which oclif's spinner uses one set), and minimatch, tinyglobby and lilconfig (plugin and command
+// discovery, see bundle-shims/plugin-discovery.cjs). oclif's ts-path (TypeScript sources in development,
+// through typescript, tsx or ts-node) is replaced by its production answer (bundle-shims/ts-path.cjs).
+const STAND_INS = {
+  'cli-spinners': 'cli-spinners.cjs',
+  minimatch: 'plugin-discovery.cjs',
+  tinyglobby: 'plugin-discovery.cjs',
+  lilconfig: 'plugin-discovery.cjs',
+}
 //
 // oclif also requires at start-up modules that a run rarely uses: child_process (for a Windows-only branch),
-// perf_hooks (for OCLIF_PERFORMANCE), readline (for a flag read from stdin), and the packages below (cli-spinners
-// is 30 kB of frames for ux.action's spinner, which kick never starts). For oclif's files those become a proxy
-// that loads the real module on first use; the packages are not bundled at all, see
-// bundle-shims/oclif-require.cjs. tsc-compiled code reads a named import only when it calls it
-// (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
+// perf_hooks (for OCLIF_PERFORMANCE) and readline (for a flag read from stdin). For oclif's files those become
+// a proxy that loads the real module on first use. tsc-compiled code reads a named import only when it calls
+// it (`(0, mod.fn)()`), so nothing changes but when the module is loaded.
 const RARE_BUILTINS = ['child_process', 'perf_hooks', 'readline']
-const RARE_PACKAGES = ['semver', 'minimatch', 'tinyglobby', 'lilconfig', 'cli-spinners']
 // Functions oclif's error classes import at start-up, and call only to print an error of oclif's own or help
 // (kick prints its errors itself): bundled, but each evaluated on its first call (wrap-ansi brings
 // ansi-styles and string-width, ~1 ms).
 const LATE_FUNCTIONS = ['wrap-ansi', 'clean-stack', 'indent-string']
-const LAZY_FOR_OCLIF = new RegExp(
-  `^(node:)?(${RARE_BUILTINS.join('|')})$|^(${[...RARE_PACKAGES, ...LATE_FUNCTIONS].join('|')})$`,
-)
+const LAZY_FOR_OCLIF = new RegExp(`^(node:)?(${RARE_BUILTINS.join('|')})$|^(${LATE_FUNCTIONS.join('|')})$`)
 const lazyModule = (specifier) => {
   const load = `
 let real
-const load = () => (real ??= ${
-    !RARE_PACKAGES.includes(specifier)
-      ? 'require'
-      : `require(${JSON.stringify(join(root, 'scripts', 'bundle-shims', 'oclif-require.cjs'))})`
-  }(${JSON.stringify(specifier)}))
+const load = () => (real ??= require(${JSON.stringify(specifier)}))
 `
   if (LATE_FUNCTIONS.includes(specifier))
     return `${load}module.exports = function (...args) { return load().apply(this, args) }\n`
@@ -85,6 +93,31 @@ const load = () => (real ??= ${
 // Edits to oclif's own files, each a text the build must find (it fails if an oclif upgrade changes one, so
 // none is lost silently), each with why.
 const OCLIF_EDITS = [
+  {
+    // oclif checks the Node version against its package.json's engines with semver on every start (unless
+    // OCLIF_DISABLE_ENGINE_WARNING). bin/run.js checks the Node version itself, before anything loads, and
+    // semver is not installed with kick-cli.
+    file: /[\\/]lib[\\/]index\.js$/,
+    from: `function checkNodeVersion() {
+    if (process.env.OCLIF_DISABLE_ENGINE_WARNING && (0, util_1.isTruthy)(process.env.OCLIF_DISABLE_ENGINE_WARNING))
+        return;
+    try {
+        const path = require('node:path');
+        const semver = require('semver');
+        const root = path.join(__dirname, '..');
+        const pjson = require(path.join(root, 'package.json'));
+        if (!semver.satisfies(process.versions.node, pjson.engines.node)) {
+            process.emitWarning(\`Node version must be \${pjson.engines.node} to use this CLI. Current node version: \${process.versions.node}\`);
+        }
+    }
+    catch {
+        // ignore
+    }
+}
+checkCWD();
+checkNodeVersion();`,
+    to: 'checkCWD();',
+  },
   {
     // oclif sorts the commands of its manifest with localeCompare on every start; the first localeCompare in
     // a process builds ICU's collator, ~6 ms. Command ids are ASCII, for which code-unit order is the same.
@@ -186,6 +219,14 @@ const shims = {
       if (!args.importer.includes('@oclif/core')) return undefined
       return { path: join(root, 'scripts', 'bundle-shims', 'fs-promises.cjs') }
     })
+    pluginBuild.onResolve({ filter: new RegExp(`^(${Object.keys(STAND_INS).join('|')})$`) }, (args) => {
+      if (!args.importer.includes('@oclif/core')) return undefined
+      return { path: join(root, 'scripts', 'bundle-shims', STAND_INS[args.path]) }
+    })
+    pluginBuild.onResolve({ filter: /^\.\.?\/(config\/)?ts-path$/ }, (args) => {
+      if (!args.importer.includes('@oclif/core')) return undefined
+      return { path: join(root, 'scripts', 'bundle-shims', 'ts-path.cjs') }
+    })
     pluginBuild.onResolve({ filter: LAZY_FOR_OCLIF }, (args) => {
       if (!args.importer.includes('@oclif/core')) return undefined
       return { path: args.path, namespace: 'lazy', pluginData: { resolveDir: args.resolveDir } }
@@ -207,6 +248,8 @@ const shared = {
   // KICK_BUNDLE_NAMES=1 keeps names, for reading a CPU profile of the bundle
   minifyIdentifiers: !process.env.KICK_BUNDLE_NAMES,
   logLevel: 'warning',
+  // for checkRuntimeImports: what each output loads at run time
+  metafile: true,
 }
 
 const bundle = await build({
@@ -218,19 +261,9 @@ const bundle = await build({
   format: 'cjs',
   // import.meta.url inside the bundle means the bundle's own location.
   define: { 'import.meta.url': '__bundleUrl' },
-  external: [
-    '@napi-rs/keyring',
-    '@ngrok/ngrok',
-    'localtunnel',
-    '@inquirer/prompts',
-    'open',
-    'cli-table3',
-    // oclif loads these only to run TypeScript sources in development
-    'typescript',
-    'ts-node',
-    'tsx',
-  ],
+  external: ['@napi-rs/keyring', '@ngrok/ngrok', 'localtunnel', '@inquirer/prompts', 'open', 'cli-table3'],
 })
+checkRuntimeImports(bundle.metafile, { root })
 
 // bin/run.js compiles the bundle with vm.Script (for its code cache), where Node 20 cannot run a dynamic
 // import() reliably. Every import() therefore goes through __kickImport, which bin/run.js (a real ES module)
@@ -258,21 +291,23 @@ writeFileSync(join(root, 'dist', 'kick.cjs'), `${wrapper}${banner}\n${code}\n})\
 
 // The keychain runs in a child process (a hung Secret Service must not block the CLI): its script is a file
 // of its own beside the bundle, where src/auth/keychain.ts looks for it.
-await build({
+const keychainChild = await build({
   ...shared,
   entryPoints: [join(root, 'src', 'auth', 'keychain-child.ts')],
   outfile: join(root, 'dist', 'keychain-child.js'),
   format: 'esm',
   external: ['@napi-rs/keyring'],
 })
+checkRuntimeImports(keychainChild.metafile, { root })
 // bin/run.js keeps its code cache in the cache dir, which it needs before it loads the bundle: it requires
 // this CommonJS copy of src/config/paths.ts, so the rule for where the dirs are stays in that one file.
-await build({
+const paths = await build({
   ...shared,
   entryPoints: [join(root, 'src', 'config', 'paths.ts')],
   outfile: join(root, 'dist', 'paths.cjs'),
   format: 'cjs',
 })
+checkRuntimeImports(paths.metafile, { root })
 // bin/run.js keeps a code cache per command, and finds which command a run is for in this list of ids
 writeFileSync(join(root, 'dist', 'command-ids.json'), JSON.stringify(files.map(commandId)))
 console.log(`dist/kick.cjs: ${files.length} commands bundled`)

@@ -2,6 +2,7 @@
 // find one (what the `oclif manifest` command does, without its large dependency tree), and
 // dist/help-texts.json with the words of help taken out of it (src/help/texts.ts says why and puts them back).
 import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
 
@@ -16,6 +17,23 @@ const plugin = new Plugin({
 })
 await plugin.load()
 const { manifest } = plugin
+
+// oclif renders help texts as ejs templates; the bundle's stand-in for ejs fills in `<%= config.bin %>`-style
+// tags only (the real ejs is not installed with kick-cli), so a text with any other tag fails the build.
+const { unsupportedTags } = createRequire(import.meta.url)('./bundle-shims/ejs.cjs')
+function checkTemplates(where, value) {
+  if (typeof value === 'string') {
+    const tags = unsupportedTags(value)
+    if (tags.length) {
+      console.error(`Error: ${where} uses ${tags.join(', ')}: help texts may hold only <%= name.path %> tags`)
+      process.exit(1)
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) checkTemplates(`${where}.${key}`, inner)
+  }
+}
+checkTemplates('commands', manifest.commands)
+checkTemplates('package.json', { description: plugin.pjson.description, topics: plugin.pjson.oclif.topics })
 
 /** Moves the named fields of each object to the returned record (by key), leaving the object without them. */
 function take(objects, fields) {

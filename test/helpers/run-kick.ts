@@ -89,7 +89,8 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
     const child = options.terminal
       ? spawn('script', ['-qec', terminalCommand(command, options.columns), '/dev/null'], {
           cwd: options.cwd ?? ROOT,
-          env: { ...baseEnv(options.env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
+          // TERM and COLUMNS from `env` win (`undefined` there removes one)
+          env: terminalEnv(options.env),
           stdio: ['pipe', 'pipe', 'pipe'],
         })
       : spawn(command[0]!, command.slice(1), {
@@ -118,6 +119,10 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
   })
 }
 
+function terminalEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return baseEnv({ COLUMNS: '120', LINES: '40', TERM: 'dumb', ...env })
+}
+
 function terminalCommand(command: string[], columns: number | undefined): string {
   const line = command.map(shellQuote).join(' ')
   return columns ? `stty cols ${columns} rows 40; exec ${line}` : line
@@ -132,7 +137,7 @@ export function terminalKick(args: string[], env: Record<string, string | undefi
   const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
   const child = spawn('script', ['-qec', command, '/dev/null'], {
     cwd: ROOT,
-    env: { ...baseEnv(env), COLUMNS: '120', LINES: '40', TERM: 'dumb' },
+    env: terminalEnv(env),
     stdio: 'pipe',
   })
   let output = ''

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { keyringAvailable } from '../auth/harness.js'
+import { FixtureServer, ok } from '../helpers/fixture-server.js'
 import { baseEnv, ROOT, runKick } from '../helpers/run-kick.js'
 import { LockfileRegistry } from './lockfile-registry.js'
 
@@ -29,6 +30,29 @@ const SHIPPED = [
 ]
 /** The scripts npm runs, or warns about, when a user installs the package. */
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare']
+
+/** a line of a JavaScript stack trace, as Node prints an uncaught error */
+const STACK_FRAME = /^\s+at .*(:\d+:\d+\)?|\(native\)|\(node:[^)]*\))$/m
+const USER = { user_id: 721956, name: 'Scorfly', email: 'user@domain.tld', profile_picture: '' }
+
+/** CSI sequences (colour, cursor), OSC sequences (window title) and keypad modes, as bash and kick write them */
+// eslint-disable-next-line no-control-regex -- matching terminal escapes is the point
+const TERMINAL_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)|\u001b[=>]/g
+
+/** A terminal transcript as the text a person reads: without colour and cursor escapes. */
+function withoutEscapes(output: string): string {
+  return output.replace(TERMINAL_ESCAPE, '')
+}
+
+/** The commands `kick autocomplete bash` prints for writing the completion file, as a person would copy them. */
+function setupSteps(printed: string): string[] {
+  const block =
+    /^Write the script where bash-completion finds it.*\n((?: {4}.+\n)+)/m.exec(printed)?.[1] ?? ''
+  return block
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.trim())
+}
 
 interface Npm {
   code: number | null
@@ -153,10 +177,12 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     expect(help.stdout).toMatch(/^ {2}webhook /m)
   })
 
-  it('runs with DEBUG set, though the debug package oclif would use is not installed (it stays quiet)', async () => {
+  it("runs with DEBUG=*, printing oclif's debug lines (the debug package is bundled)", async () => {
     const help = await run(['users', 'get', '--help'], { DEBUG: '*' })
     expect(help.code, help.stderr).toBe(0)
     expect(help.stdout).toContain('kick users get')
+    expect(help.stderr).toMatch(/ oclif:main process\.execPath: /)
+    expect(help.stderr).not.toContain('Cannot find module')
   })
 
   it('runs kick listen --demo --count 2 --json', async () => {
@@ -228,4 +254,231 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     expect(loaded.code).toBe(1)
     expect(loaded.stderr).toMatch(/^Error: ngrok refused the tunnel: failed to connect session/m)
   }, 120_000)
+
+  describe('in a terminal, as a person runs it: a pty, TERM=xterm-256color, 100 columns, no CI, NO_COLOR or TERM=dumb', () => {
+    let api: FixtureServer
+    beforeAll(async () => {
+      api = await FixtureServer.start()
+    })
+    afterEach(() => {
+      try {
+        api.verify()
+      } finally {
+        api.reset()
+      }
+    })
+    afterAll(() => api?.close())
+
+    /** the installed kick on a pseudo-terminal; the transcript (stdout and stderr) is `output`, without colour in `text` */
+    async function atTerminal(args: string[], env: Record<string, string | undefined> = {}) {
+      const result = await runKick(args, {
+        bin: kick,
+        terminal: true,
+        columns: 100,
+        timeoutMs: 60_000,
+        // baseEnv (run-kick.ts) starts from nothing, so CI never reaches the child; NO_COLOR is removed
+        env: {
+          PATH: nodeFirstPath(),
+          TERM: 'xterm-256color',
+          NO_COLOR: undefined,
+          COLUMNS: undefined,
+          ...env,
+        },
+      })
+      const output = result.stdout
+      expect(output).not.toContain('Cannot find module')
+      expect(output, 'a stack trace').not.toMatch(STACK_FRAME)
+      return { code: result.code, output, text: withoutEscapes(output) }
+    }
+    const loggedIn = () => ({ KICK_API_URL: api.url, KICK_ACCESS_TOKEN: 'package-test-token' })
+
+    it('kick --help: the topics', async () => {
+      const result = await atTerminal(['--help'])
+      expect(result.code, result.output).toBe(0)
+      expect(result.text).toContain('$ kick [COMMAND]')
+      expect(result.text).toMatch(/^ {2}users +Kick users$/m)
+    })
+
+    it('kick help environment', async () => {
+      const result = await atTerminal(['help', 'environment'])
+      expect(result.code, result.output).toBe(0)
+      expect(result.text).toMatch(/^ {2}KICK_ACCESS_TOKEN +a token used as is/m)
+    })
+
+    it('kick users get -h', async () => {
+      const result = await atTerminal(['users', 'get', '-h'])
+      expect(result.code, result.output).toBe(0)
+      expect(result.text).toContain('$ kick users get [--id <value>...]')
+    })
+
+    it('kick users get: a table of the user', async () => {
+      api.stub('GET', '/public/v1/users', ok([USER]))
+      const result = await atTerminal(['users', 'get'], loggedIn())
+      expect(result.code, result.output).toBe(0)
+      expect(result.text).toMatch(/^│ ID +│ NAME +│ EMAIL +│$/m)
+      expect(result.text).toMatch(/^│ 721956 │ Scorfly │ user@domain\.tld │$/m)
+      expect(api.requests[0]!.headers.authorization).toBe('Bearer package-test-token')
+    })
+
+    it('kick users get --json: the JSON of the user', async () => {
+      api.stub('GET', '/public/v1/users', ok([USER]))
+      const result = await atTerminal(['users', 'get', '--json'], loggedIn())
+      expect(result.code, result.output).toBe(0)
+      expect(JSON.parse(result.text)).toEqual([USER])
+    })
+
+    it('kick users get, not logged in: exit 4 and how to log in', async () => {
+      const result = await atTerminal(['users', 'get'], { KICK_API_URL: api.url })
+      expect(result.code, result.output).toBe(4)
+      expect(result.text).toBe(
+        'Error: not logged in: run `kick login --scopes user:read` or set KICK_ACCESS_TOKEN\n',
+      )
+    })
+
+    it('a typo, kick chat sned hi: exit 2 with the command meant', async () => {
+      const result = await atTerminal(['chat', 'sned', 'hi'], loggedIn())
+      expect(result.code, result.output).toBe(2)
+      expect(result.text).toBe('Error: unknown command "chat sned": did you mean `kick chat send`?\n')
+    })
+
+    it('kick autocomplete bash: the setup steps', async () => {
+      const result = await atTerminal(['autocomplete', 'bash'])
+      expect(result.code, result.output).toBe(0)
+      expect(setupSteps(result.text)).toEqual([
+        'mkdir -p ~/.local/share/bash-completion/completions',
+        'kick autocomplete script bash > ~/.local/share/bash-completion/completions/kick',
+      ])
+    })
+
+    it('kick listen --demo --count 2: two events, then it stops', async () => {
+      const result = await atTerminal(['listen', '--demo', '--count', '2'])
+      expect(result.code, result.output).toBe(0)
+      expect(result.text).toContain('Demo: a local mock Kick sends sample events')
+      expect(result.text).toContain('2 events printed')
+    })
+
+    it('DEBUG=kick: the command runs as usual (oclif debugs under oclif:*, which kick does not match)', async () => {
+      api.stub('GET', '/public/v1/users', ok([USER]))
+      const result = await atTerminal(['users', 'get', '--json'], { ...loggedIn(), DEBUG: 'kick' })
+      expect(result.code, result.output).toBe(0)
+      expect(JSON.parse(result.text)).toEqual([USER])
+    })
+
+    it('FORCE_COLOR=1: the table, in colour', async () => {
+      api.stub('GET', '/public/v1/users', ok([USER]))
+      const result = await atTerminal(['users', 'get'], { ...loggedIn(), FORCE_COLOR: '1' })
+      expect(result.code, result.output).toBe(0)
+      expect(result.output).toContain('\u001b[36m')
+      expect(result.text).toMatch(/^│ ID +│ NAME +│ EMAIL +│$/m)
+      expect(result.text).toMatch(/^│ 721956 │ Scorfly │ user@domain\.tld │$/m)
+    })
+
+    it('following `kick autocomplete bash` word for word in bash writes a completion file that completes', async () => {
+      const home = mkdtempSync(join(temp, 'bash-home-'))
+      const env = { HOME: home, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined }
+      const steps = setupSteps((await atTerminal(['autocomplete', 'bash'], env)).text)
+      // each step as typed at a terminal (the crash this guards against happened only with stderr a terminal)
+      const setup = await bashAtTerminal(home, [
+        'bash',
+        '--norc',
+        '--noprofile',
+        '-e',
+        '-c',
+        steps.join('\n'),
+      ])
+      expect(setup.code, setup.output).toBe(0)
+      const file = join(home, '.local', 'share', 'bash-completion', 'completions', 'kick')
+      const script = readFileSync(file, 'utf8')
+      expect(script).toMatch(/^# bash completion for kick\n/)
+      expect(script).toContain('complete -')
+
+      // "Then open a new shell and try: kick us<TAB>": bash-completion loads the file for the command `kick`;
+      // where bash-completion is not installed the shell sources it as bash-completion would
+      writeFileSync(
+        join(home, '.bashrc'),
+        [
+          'if [ -f /usr/share/bash-completion/bash_completion ]; then . /usr/share/bash-completion/bash_completion',
+          `else . ${file}; fi`,
+          "PS1='ready$ '",
+        ].join('\n'),
+      )
+      await expectCompletes(home)
+    })
+
+    it('the other way it prints, the eval line in ~/.bashrc, completes too', async () => {
+      const home = mkdtempSync(join(temp, 'bash-home-'))
+      const env = { HOME: home, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined }
+      const printed = (await atTerminal(['autocomplete', 'bash'], env)).text
+      const line = /add this line to ~\/\.bashrc:\n {4}(.+)\n/.exec(printed)?.[1]
+      expect(line).toBe('eval "$(kick autocomplete script bash)"')
+      writeFileSync(join(home, '.bashrc'), `PS1='ready$ '\n${line}\n`)
+      await expectCompletes(home)
+    })
+
+    /** An interactive bash on a pty reading HOME's .bashrc: typing `kick us<TAB>get -h` runs `kick users get -h`. */
+    async function expectCompletes(home: string): Promise<void> {
+      const shell = await bashAtTerminal(home, ['bash', '--noprofile', '-i'], async (session) => {
+        await session.waitFor(/ready\$ /)
+        session.type('kick us\tget -h\n')
+        await session.waitFor(/Get users by id/)
+        session.type('exit\n')
+      })
+      expect(shell.output).not.toContain('Cannot find module')
+      expect(withoutEscapes(shell.output)).toContain('$ kick users get [--id <value>...]')
+    }
+
+    /** `command` on a pseudo-terminal, with the installed kick first on PATH and HOME `home`, as a person's shell. */
+    function bashAtTerminal(
+      home: string,
+      command: string[],
+      session?: (terminal: {
+        type: (text: string) => void
+        waitFor: (pattern: RegExp) => Promise<void>
+      }) => Promise<void>,
+    ): Promise<{ code: number | null; output: string }> {
+      const line = command.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
+      const child = spawn('script', ['-qec', `stty cols 100 rows 40; exec ${line}`, '/dev/null'], {
+        env: {
+          PATH: [join(prefix, 'bin'), nodeFirstPath()].join(delimiter),
+          HOME: home,
+          LANG: 'C.UTF-8',
+          TERM: 'xterm-256color',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+      const closed = new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          reject(new Error(`${line} did not finish within 60 s:\n${output}`))
+        }, 60_000)
+        child.on('close', (code) => {
+          clearTimeout(timer)
+          resolve({ code, output: output.replace(/\r\n/g, '\n') })
+        })
+      })
+      if (!session) {
+        child.stdin.end()
+        return closed
+      }
+      const terminal = {
+        type: (text: string) => void child.stdin.write(text),
+        async waitFor(pattern: RegExp) {
+          for (let waited = 0; !pattern.test(withoutEscapes(output)); waited += 50) {
+            if (waited > 45_000) throw new Error(`the terminal never showed ${pattern}:\n${output}`)
+            await new Promise((resolve) => setTimeout(resolve, 50))
+          }
+        },
+      }
+      return session(terminal).then(
+        () => closed,
+        (error: unknown) => {
+          child.kill('SIGKILL')
+          throw error
+        },
+      )
+    }
+  })
 })
