@@ -6,7 +6,7 @@ import { escapeLines } from '../output/sanitize.js'
 export default class PublicKey extends KickCommand<typeof PublicKey> {
   static summary = "Kick's public key for verifying webhook signatures"
   static description = `With --dev, the public half of the local development key instead (generated on first \
-use), which \`kick trigger\` and \`kick mock\` sign with: the key your app \
+use), which \`kick trigger\`, \`kick webhook replay --resign\` and \`kick mock\` sign with: the key your app \
 should trust in development, never in production. --dev uses no network.`
 
   static examples = [

@@ -16,6 +16,11 @@ const HOP_BY_HOP = new Set([
   'proxy-connection',
 ])
 
+/** A delivery's headers without those of the connection it came on (a saved file may hold them). */
+export function withoutHopByHop(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())))
+}
+
 /** The request's headers with their original spelling (`rawHeaders`), minus the hop-by-hop ones. */
 export function deliveryHeaders(rawHeaders: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {}

@@ -307,7 +307,7 @@ export class WebhookListener {
     const saveDir = this.options.saveDir
     if (saveDir === undefined) return this.print(req, res, body, delivery, `${line}\n`)
     const headers = deliveryHeaders(req.rawHeaders)
-    saveDelivery(saveDir, delivery.id, headers, body).then(
+    saveDelivery(saveDir, delivery.id, headers, body, receivedAt).then(
       () => this.print(req, res, body, delivery, `${line}\n`, headers),
       (error: Error) => {
         this.trouble.unsaved++

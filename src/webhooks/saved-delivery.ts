@@ -12,6 +12,8 @@ export interface SavedDelivery {
   headers: Record<string, string>
   /** the raw body bytes (the file keeps them as a string: a verified body is valid UTF-8) */
   body: Buffer
+  /** when the listener received it (`received_at`, ms since the epoch); files saved before kick wrote it lack it */
+  receivedAt?: number
 }
 
 /** Reads and checks the `{headers, body}` file (`-`: stdin); a file that is not one is a usage error. */
@@ -22,23 +24,35 @@ export async function readSavedDelivery(file: string): Promise<SavedDelivery> {
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`)
   }
+  return parseSavedDelivery(text, file)
+}
+
+/** Checks the text of a saved delivery; `name` (the file) starts every error. */
+export function parseSavedDelivery(text: string, name: string): SavedDelivery {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new UsageError(`${file} is not JSON: expected {"headers": {...}, "body": "<raw body>"}`)
+    throw new UsageError(`${name} is not JSON: expected {"headers": {...}, "body": "<raw body>"}`)
   }
-  const { headers, body } = (parsed ?? {}) as { headers?: unknown; body?: unknown }
+  const { headers, body, received_at } = (parsed ?? {}) as {
+    headers?: unknown
+    body?: unknown
+    received_at?: unknown
+  }
   if (!headers || typeof headers !== 'object' || Array.isArray(headers))
-    throw new UsageError(`${file}: "headers" must be an object of header name to value`)
+    throw new UsageError(`${name}: "headers" must be an object of header name to value`)
   const values = Object.entries(headers as Record<string, unknown>)
   const notText = values.find(([, value]) => typeof value !== 'string')
-  if (notText) throw new UsageError(`${file}: header ${notText[0]} must be a string`)
+  if (notText) throw new UsageError(`${name}: header ${notText[0]} must be a string`)
   if (typeof body !== 'string') {
     // A body re-serialized from an object would no longer be the signed bytes.
-    throw new UsageError(`${file}: "body" must be the raw body as a string, exactly as received`)
+    throw new UsageError(`${name}: "body" must be the raw body as a string, exactly as received`)
   }
-  return { headers: headers as Record<string, string>, body: Buffer.from(body, 'utf8') }
+  const receivedAt = typeof received_at === 'string' ? Date.parse(received_at) : undefined
+  if (received_at !== undefined && !Number.isFinite(receivedAt))
+    throw new UsageError(`${name}: "received_at" must be a date and time (ISO 8601)`)
+  return { headers: headers as Record<string, string>, body: Buffer.from(body, 'utf8'), receivedAt }
 }
 
 /**
@@ -65,18 +79,21 @@ export async function checkSaveDir(dir: string): Promise<void> {
 
 /**
  * One delivery written into `dir` as `<message id>.json` (a hash of the id when it is not a plain name), in
- * the form `kick webhook verify --file` reads. Atomic (writeFileAtomic): a full disk or a crash leaves the file
- * whole or absent, never empty or cut short; a failed write removes its own temp file and nothing else.
+ * the form `kick webhook verify --file` reads, with the time it arrived (`kick webhook replay` sends saved
+ * deliveries in that order). Atomic (writeFileAtomic): a full disk or a crash leaves the file whole or absent,
+ * never empty or cut short; a failed write removes its own temp file and nothing else.
  */
 export async function saveDelivery(
   dir: string,
   id: string,
   headers: Record<string, string>,
   body: Buffer,
+  receivedAt: Date,
 ): Promise<void> {
   const name = /^[A-Za-z0-9_-]{1,100}$/.test(id)
     ? id
     : createHash('sha256').update(id).digest('hex').slice(0, 32)
-  const text = JSON.stringify({ headers, body: body.toString('utf8') }, null, 2) + '\n'
+  const saved = { received_at: receivedAt.toISOString(), headers, body: body.toString('utf8') }
+  const text = JSON.stringify(saved, null, 2) + '\n'
   await writeFileAtomic(join(dir, `${name}.json`), text, { mode: 0o644 })
 }

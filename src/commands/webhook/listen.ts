@@ -57,7 +57,8 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     }),
     count: Flags.integer({ description: 'exit after this many events', min: 1 }),
     save: Flags.string({
-      description: 'also write each delivery to this directory (for `webhook verify --file`)',
+      description:
+        'also write each delivery to this directory (for `webhook verify --file` and `webhook replay`)',
     }),
     'accept-dev-signatures': Flags.boolean({
       description: 'also accept the local development key (what `kick trigger` and `kick mock` sign with)',
