@@ -105,4 +105,16 @@ describe('the layout of src/', () => {
       .filter(({ lines }) => lines > 600)
     expect(long).toEqual([])
   })
+
+  // issue 21 item 11: a program kick starts never inherits kick's secrets, so every start goes through one helper
+  it('starts programs only through src/config/child-env.ts (node:child_process is imported nowhere else)', () => {
+    const starters = [...graph.keys()].filter(
+      (file) =>
+        file !== 'config/child-env.ts' &&
+        /from\s*'node:child_process'/.test(
+          readFileSync(join(SRC, file), 'utf8').replace(/import type [^\n]+/g, ''),
+        ),
+    )
+    expect(starters).toEqual([])
+  })
 })

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
+import { spawnChild, withoutSecretsInEnv } from '../config/child-env.js'
+
 /**
- * Opens the login URL: `$BROWSER` when set (see browserCommand), else the system browser through `open`. A
+ * Opens the login URL: `$BROWSER` when set (see browserCommand), else the system browser through `open`,
+ * either way without kick's secrets in its environment (see childEnv). A
  * browser that cannot start, or whose opener exits with an error, is told to `failed` (once): the URL is on
  * stderr for the user to open elsewhere and paste back.
  */
@@ -20,7 +22,7 @@ export async function openBrowser(url: string, failed: (why: string) => void): P
   }
   try {
     const { default: open } = await import('open')
-    const child = await open(url)
+    const child = await withoutSecretsInEnv(() => open(url))
     child.on('error', (error) => fail(`could not open a browser (${error.message})`))
     // xdg-open exits 3 when it finds no way to open a URL, 4 when the browser failed
     child.on('exit', (code) => {
@@ -82,7 +84,7 @@ function escapeForCmd(argument: string): string {
 
 function runBrowserCommand(command: string, url: string, fail: (why: string) => void): void {
   const { file, args, windowsVerbatimArguments } = browserCommand(command, url)
-  const child = spawn(file, args, { stdio: 'ignore', windowsHide: true, windowsVerbatimArguments })
+  const child = spawnChild(file, args, { stdio: 'ignore', windowsHide: true, windowsVerbatimArguments })
   child.on('error', (error) => fail(`could not run BROWSER (${error.message})`))
   child.on('exit', (code) => {
     if (code) fail(`BROWSER exited with code ${code}`)

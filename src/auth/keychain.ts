@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { posix, win32 } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
+import { spawnChild } from '../config/child-env.js'
 import { configDir, standardConfigDir } from '../config/paths.js'
 
 /** The keychain service kick's secrets are filed under; the account says which profile and what. */
@@ -145,7 +146,7 @@ export class Keychain {
     if (this.child) return this.child
     const script = fileURLToPath(new URL('./keychain-child.js', import.meta.url))
     if (!existsSync(script)) throw new Error(`${script} is missing (run the build)`)
-    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] })
+    const child = spawnChild(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] })
     this.child = child
     // Neither the helper nor its pipes keep the CLI alive; a pending request's timer does, until it settles.
     child.unref()

@@ -1,4 +1,7 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import type { MockKick } from '../../src/mock/server.js'
@@ -153,6 +156,52 @@ describe('kick login', () => {
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({ user_id: 100001, scopes: ['user:read'] })
     expect(world.browserUrls()).toHaveLength(0)
+  })
+
+  // issue 21 item 11: a $BROWSER (or the system opener) is someone else's program; kick's secrets stay with kick
+  it('starts the browser, $BROWSER or the system opener, without the secrets of kick in its environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kick-env-'))
+    const dump = join(dir, 'env')
+    // dumps its environment, then plays the browser that approves
+    const opener = join(dir, 'open-url')
+    writeFileSync(opener, `#!/bin/sh\nenv > '${dump}'\nexec '${process.execPath}' '${world.browser}' "$1"\n`)
+    chmodSync(opener, 0o755)
+    const secrets = {
+      KICK_CLIENT_SECRET: CLIENT_SECRET,
+      KICK_ACCESS_TOKEN: 'an-access-token-from-the-environment',
+      NGROK_AUTHTOKEN: 'an-ngrok-token-from-the-environment',
+    }
+    const result = await world.login('user:read', { ...secrets, BROWSER: opener })
+    expect(result.code, result.stderr).toBe(0)
+    const seen = readFileSync(dump, 'utf8')
+    expect(seen).toContain(`BROWSER_LOG=${world.browserLog}`)
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(seen).not.toContain(name)
+      expect(seen).not.toContain(value)
+    }
+
+    // no $BROWSER, a desktop: `open` runs xdg-open (its own copy, or the one on PATH), which finds a browser on PATH
+    for (const name of ['xdg-open', 'x-www-browser']) {
+      writeFileSync(
+        join(dir, name),
+        `#!/bin/sh\nenv > '${dump}.xdg'\nexec '${process.execPath}' '${world.browser}' "$1"\n`,
+      )
+      chmodSync(join(dir, name), 0o755)
+    }
+    const system = await world.login('user:read', {
+      ...secrets,
+      BROWSER: undefined,
+      DISPLAY: ':0',
+      PATH: `${dir}:${process.env.PATH}`,
+    })
+    expect(system.code, system.stderr).toBe(0)
+    expect(existsSync(`${dump}.xdg`)).toBe(true)
+    const seenBySystem = readFileSync(`${dump}.xdg`, 'utf8')
+    expect(seenBySystem).toContain('DISPLAY=:0')
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(seenBySystem).not.toContain(name)
+      expect(seenBySystem).not.toContain(value)
+    }
   })
 
   it('when the browser opener fails, says so and takes the pasted-back URL', async () => {

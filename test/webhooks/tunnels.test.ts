@@ -97,15 +97,17 @@ function throughTunnel(
   })
 }
 
-/** A `cloudflared` on PATH that logs like the real one (or not at all), and notes its args and pid. */
+/** A `cloudflared` on PATH that logs like the real one (or not at all), and notes its args, pid and env. */
 function fakeCloudflared(behaviour: 'url' | 'silent' | 'fail'): {
   path: string
   argsFile: string
   pidFile: string
+  envFile: string
 } {
   const dir = mkdtempSync(join(tmpdir(), 'kick-cloudflared-'))
   const argsFile = join(dir, 'args')
   const pidFile = join(dir, 'pid')
+  const envFile = join(dir, 'env')
   const body = {
     url: `echo "2026-01-01T00:00:00Z INF |  https://quiet-fox-lamp.trycloudflare.com                                  |" >&2`,
     silent: '',
@@ -113,10 +115,10 @@ function fakeCloudflared(behaviour: 'url' | 'silent' | 'fail'): {
   }[behaviour]
   writeFileSync(
     join(dir, 'cloudflared'),
-    `#!/bin/sh\necho "$@" > '${argsFile}'\necho $$ > '${pidFile}'\n${body}\nexec sleep 60\n`,
+    `#!/bin/sh\necho "$@" > '${argsFile}'\necho $$ > '${pidFile}'\nenv > '${envFile}'\n${body}\nexec sleep 60\n`,
   )
   chmodSync(join(dir, 'cloudflared'), 0o755)
-  return { path: `${dir}:${process.env.PATH}`, argsFile, pidFile }
+  return { path: `${dir}:${process.env.PATH}`, argsFile, pidFile, envFile }
 }
 
 const alive = (pid: number): boolean => {
@@ -161,9 +163,22 @@ describe('kick listen tunnels', () => {
 
   it('cloudflared: spawns the binary on PATH, reads its trycloudflare URL, and stops it at exit', async () => {
     const fake = fakeCloudflared('url')
+    // kick's secrets stay with kick (issue 21 item 11)
+    const secrets = {
+      KICK_ACCESS_TOKEN: 'an-access-token-from-the-environment',
+      KICK_CLIENT_SECRET: 'a-client-secret-from-the-environment',
+      NGROK_AUTHTOKEN: 'an-ngrok-token-from-the-environment',
+    }
     running = await startKick(['listen', '--public-key-file', key.pemFile, '--tunnel', 'cloudflared'], {
       PATH: fake.path,
+      ...secrets,
     })
+    const env = readFileSync(fake.envFile, 'utf8')
+    expect(env).toContain(`PATH=${fake.path}`)
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(env).not.toContain(name)
+      expect(env).not.toContain(value)
+    }
     expect(running.stderr()).toContain(
       'Webhook URL for your Kick app (Kick has no API to set it): https://quiet-fox-lamp.trycloudflare.com/',
     )

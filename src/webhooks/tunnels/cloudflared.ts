@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process'
-
+import { spawnChild } from '../../config/child-env.js'
 import { KickError } from '../../errors.js'
 import { type Tunnel, TunnelHealth, type TunnelOptions, type TunnelStart } from './tunnel.js'
 
@@ -11,7 +10,7 @@ const QUICK_TUNNEL_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/
  * from its log. The process is ours: it is stopped on close.
  */
 export function startCloudflared(options: TunnelOptions): TunnelStart {
-  const child = spawn(
+  const child = spawnChild(
     'cloudflared',
     ['tunnel', '--no-autoupdate', '--url', `http://${options.localHost}:${options.localPort}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -44,8 +43,8 @@ export function startCloudflared(options: TunnelOptions): TunnelStart {
         },
       })
     }
-    child.stdout.on('data', scan)
-    child.stderr.on('data', scan)
+    child.stdout!.on('data', scan)
+    child.stderr!.on('data', scan)
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         new KickError(

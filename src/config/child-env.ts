@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
+
+/**
+ * The environment variables that hold kick's secrets (SPEC §2, §7): a program kick starts (the `$BROWSER`
+ * opener, cloudflared, the keychain helper) has no use for them, and a browser or a tunnel client that logs
+ * its environment, or a `$BROWSER` that is someone else's script, must not get them.
+ */
+export const SECRET_ENV = ['KICK_ACCESS_TOKEN', 'KICK_CLIENT_SECRET', 'NGROK_AUTHTOKEN'] as const
+
+/** kick's environment without its secrets, for a child process. */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const copy = { ...env }
+  for (const name of SECRET_ENV) delete copy[name]
+  return copy
+}
+
+/** The one way kick starts a program: `spawn` with {@link childEnv} (an `env` given is cleaned too). */
+export function spawnChild(file: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(file, args, { ...options, env: childEnv(options.env ?? process.env) })
+}
+
+/**
+ * Runs `start`, which starts a program through a library that gives it kick's own environment (`open`
+ * takes no `env`), with the secrets out of process.env until it returns, then puts them back.
+ */
+export async function withoutSecretsInEnv<T>(start: () => Promise<T>): Promise<T> {
+  const saved: [string, string][] = []
+  for (const name of SECRET_ENV) {
+    const value = process.env[name]
+    if (value === undefined) continue
+    saved.push([name, value])
+    delete process.env[name]
+  }
+  try {
+    return await start()
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value
+  }
+}
