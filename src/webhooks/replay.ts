@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { join } from 'node:path'
 
-import { MAX_INPUT_FILE_BYTES } from '../input/file.js'
+import { MAX_INPUT_FILE_BYTES, readBoundedFile, unreadableReason } from '../input/file.js'
 import { DROPS_HEADERS, EVENT_HEADERS, eventTimestamp, ulid } from '../kick/events.js'
 import { failureReason, httpRequest } from '../kick/http.js'
 import { withoutHopByHop } from './forwarder.js'
@@ -17,7 +17,10 @@ import { signDelivery } from './signature.js'
 
 /** One saved delivery to replay, as checked before anything is sent (its body is read again to send it). */
 export interface ReplayItem {
+  /** the file, or `-` for stdin */
   file: string
+  /** stdin's delivery, kept: it cannot be read again */
+  saved?: SavedDelivery
   /** the Kick message id (`Kick-Event-Message-Id`, or drops' `-ID`), null when the file has none */
   id: string | null
   type: string | null
@@ -28,7 +31,8 @@ export interface ReplayItem {
 }
 
 /**
- * The saved deliveries named by `paths` (files, or folders of `*.json` files, not recursive), in arrival
+ * The saved deliveries named by `paths` (files, folders of `*.json` files, not recursive, or `-` for one on
+ * stdin), in arrival
  * order: the `received_at` the listener wrote, else Kick's timestamp header, ties by file name (a ULID id
  * sorts by time). `problems` holds one line per file that cannot be replayed (and per path that holds none).
  */
@@ -48,6 +52,17 @@ export async function collectSavedDeliveries(
     }
   }
   for (const path of paths) {
+    if (path === '-') {
+      if (seen.has(path)) continue
+      seen.add(path)
+      try {
+        const saved = await readSavedStdin()
+        items.push({ ...itemOf(path, saved), saved })
+      } catch (error) {
+        problems.push((error as Error).message)
+      }
+      continue
+    }
     let info
     try {
       info = await stat(path)
@@ -93,16 +108,31 @@ export async function readSaved(file: string): Promise<SavedDelivery> {
       `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
     )
   }
-  const saved = parseSavedDelivery(text, file)
-  for (const [name, value] of Object.entries(saved.headers)) {
+  return checkHeaders(parseSavedDelivery(text, file), file)
+}
+
+/** Headers Node would refuse to send (a space in a name, a line break in a value) are the file's fault. */
+function checkHeaders(saved: SavedDelivery, name: string): SavedDelivery {
+  for (const [header, value] of Object.entries(saved.headers)) {
     try {
-      validateHeaderName(name)
-      validateHeaderValue(name, value)
+      validateHeaderName(header)
+      validateHeaderValue(header, value)
     } catch {
-      throw new Error(`${file}: header ${JSON.stringify(name)} cannot be sent in an HTTP request`)
+      throw new Error(`${name}: header ${JSON.stringify(header)} cannot be sent in an HTTP request`)
     }
   }
   return saved
+}
+
+/** One delivery piped in (`kick webhook replay - …`), bounded like a file. */
+async function readSavedStdin(): Promise<SavedDelivery> {
+  let bytes: Buffer
+  try {
+    bytes = await readBoundedFile('-')
+  } catch (error) {
+    throw new Error(`stdin: ${unreadableReason(error)}`)
+  }
+  return checkHeaders(parseSavedDelivery(bytes.toString('utf8'), 'stdin'), 'stdin')
 }
 
 function itemOf(file: string, saved: SavedDelivery): ReplayItem {
@@ -210,7 +240,7 @@ export async function replayOne(
   let saved: SavedDelivery
   try {
     // read again, not kept from the check: a folder of thousands of deliveries is never all in memory
-    saved = await readSaved(item.file)
+    saved = item.saved ?? (await readSaved(item.file))
   } catch (error) {
     return { ...result, answer: `changed since it was checked: ${(error as Error).message}` }
   }

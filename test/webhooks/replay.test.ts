@@ -180,6 +180,26 @@ describe('kick webhook replay of what kick listen --save captured', () => {
     expect(event!.subscription_id).toBe(original.headers[EVENT_HEADERS.subscriptionId])
   })
 
+  it('reads one delivery from stdin with -', async () => {
+    const d = delivery(key.privateKey, { id: 'piped', body: '{"content": "ünïcode"}' })
+    app.stub('POST', '/hook', { status: 200 })
+    const result = await runKick(['webhook', 'replay', '-', '--to', `${app.url}/hook`], {
+      input: JSON.stringify({ headers: d.headers, body: d.body }),
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toBe('200 chat.message.sent piped from stdin\n')
+    expect(app.requests[0]!.body).toBe(d.body)
+    expect(app.requests[0]!.headers['kick-event-signature']).toBe(d.headers[EVENT_HEADERS.signature])
+
+    const notJson = await runKick(['webhook', 'replay', '-', '--to', `${app.url}/hook`], { input: 'hello' })
+    expect(notJson).toMatchObject({
+      code: 2,
+      stderr:
+        'Error: stdin is not JSON: expected {"headers": {...}, "body": "<raw body>"} (nothing was sent)\n',
+    })
+    app.verify()
+  })
+
   it('--dry-run checks and lists in order, sending nothing', async () => {
     const dir = tempDir()
     const later = saveFile(dir, delivery(key.privateKey, { id: 'a-later' }), '2026-01-01T10:00:02Z')

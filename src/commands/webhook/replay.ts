@@ -24,12 +24,16 @@ takes it; \`kick public-key --dev\` prints the key for your app).`
     '<%= config.bin %> webhook replay deliveries/ --to http://localhost:3000/webhooks/kick',
     '<%= config.bin %> webhook replay deliveries/01J….json --to http://127.0.0.1:8080/ --resign',
     '<%= config.bin %> webhook replay deliveries/ --to http://localhost:3000/ --rate 5/s --dry-run',
+    `jq '.body |= sub("hi"; "hello")' saved.json | <%= config.bin %> webhook replay - --to http://127.0.0.1:8080/ --resign`,
   ]
 
   static strict = false
 
   static args = {
-    path: Args.string({ description: 'saved delivery files, or folders of them', required: true }),
+    path: Args.string({
+      description: 'saved delivery files, folders of them, or - for one on stdin',
+      required: true,
+    }),
   }
 
   static flags = {
@@ -89,7 +93,7 @@ takes it; \`kick public-key --dev\` prints the key for your app).`
 }
 
 function describe(item: Pick<ReplayItem, 'file' | 'id' | 'type'>): string {
-  return `${item.type ?? '(no type)'} ${item.id ?? '(no id)'} from ${item.file}`
+  return `${item.type ?? '(no type)'} ${item.id ?? '(no id)'} from ${item.file === '-' ? 'stdin' : item.file}`
 }
 
 /** The usual 401s: a replay window (or an untrusted dev key after --resign). */
