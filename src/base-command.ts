@@ -7,7 +7,8 @@ import { ExitCode, KickError, UsageError } from './errors.js'
 import type { CallOptions, KickClient } from './kick/client.js'
 import type { EndpointId } from './kick/endpoints.js'
 import type { User } from './kick/types.js'
-import { writeJsonArray } from './output/json-stream.js'
+import type { JqFilter, JqOptions } from './output/jq.js'
+import { write, writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
 import { escapeControls, escapeLines } from './output/sanitize.js'
@@ -35,7 +36,17 @@ function sharedFlags() {
 
 /** The base flags of a command whose output is never JSON (`kick mock start`, `kick auth token`, `kick help`). */
 export const flagsWithoutJson = sharedFlags()
-type GlobalFlags = typeof flagsWithoutJson & { json?: Interfaces.BooleanFlag<boolean> }
+type GlobalFlags = typeof flagsWithoutJson & {
+  json?: Interfaces.BooleanFlag<boolean>
+  jq?: Interfaces.OptionFlag<string | undefined>
+}
+
+/** `--jq EXPR`: on every command that prints JSON, and on `kick api` and `kick listen`, which define their own. */
+export function jqFlag(
+  description = 'filter the JSON output with a jq expression: strings print bare, one result a line',
+) {
+  return Flags.string({ description, helpGroup: 'GLOBAL' })
+}
 
 /**
  * The shared part of every command: `--profile`, `--verbose`, `--json` (on by itself when stdout is not a
@@ -51,6 +62,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
       description: 'print JSON (the default when stdout is not a terminal)',
       helpGroup: 'GLOBAL',
     }),
+    jq: jqFlag(),
     ...sharedFlags(),
   }
 
@@ -61,6 +73,8 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   protected args!: CommandArgs<T>
   /** every positional argument in order, including those past the declared ones (`strict = false` lists) */
   protected positionals!: string[]
+  /** `--jq`, compiled (and jq loaded) before the command runs; JSON output goes through it */
+  protected jq?: JqFilter
   private settingsPromise?: Promise<Settings>
   private clientPromise?: Promise<KickClient>
 
@@ -91,6 +105,17 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     this.positionals = argv.map(String)
+    // compiled before any request: a filter that does not compile is a usage error (exit 2)
+    const expression = (flags as { jq?: string }).jq
+    if (expression !== undefined) {
+      const { JqFilter } = await import('./output/jq.js')
+      this.jq = await JqFilter.compile(expression, this.jqOptions())
+    }
+  }
+
+  /** How --jq prints: `kick listen` keeps one line per result, also at a terminal. */
+  protected jqOptions(): JqOptions {
+    return {}
   }
 
   /**
@@ -107,8 +132,20 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     return command._run()
   }
 
-  /** Plain JSON for a pipe, never coloured: oclif's colourizer re-tokenizes the whole text even then. */
+  /**
+   * Plain JSON for a pipe, never coloured: oclif's colourizer re-tokenizes the whole text even then. With
+   * --jq, what the filter makes of that JSON.
+   */
   protected logJson(json: unknown): void {
+    if (this.jq) {
+      // oclif prints a command's result after its catch: a filter failing on it is reported here
+      try {
+        process.stdout.write(this.jq.run(JSON.stringify(json)))
+      } catch (error) {
+        void this.catch(error as Error)
+      }
+      return
+    }
     if (process.stdout.isTTY) super.logJson(json)
     else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
@@ -116,7 +153,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
   /** JSON when asked for, and whenever stdout is not a terminal (scripts get JSON without asking). */
   public jsonEnabled(): boolean {
     if (!this.ctor.enableJsonFlag) return false
-    return super.jsonEnabled() || !process.stdout.isTTY
+    return super.jsonEnabled() || this.jq !== undefined || !process.stdout.isTTY
   }
 
   protected get profile(): string {
@@ -222,6 +259,10 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     // and get clean stderr.
     let more: string | undefined
     const pages = kick.pages<Row>(id, options, paginate === true, (cursor) => (more = cursor))
+    if (paginate && this.jq) {
+      await this.jq.runPages(pages, (text) => write(process.stdout, text))
+      return undefined
+    }
     if (paginate && this.jsonEnabled()) {
       await writeJsonArray(process.stdout, pages)
       return undefined

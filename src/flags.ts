@@ -23,6 +23,9 @@ export function cursorFlags(limit?: { min: number; max: number }) {
       min: limit?.min,
       max: limit?.max,
     }),
-    paginate: Flags.boolean({ description: 'follow every page and print one merged list' }),
+    paginate: Flags.boolean({
+      description:
+        'follow every page and print one merged list (--jq: a filter starting with .[] runs page by page, any other gets the whole list once collected)',
+    }),
   }
 }

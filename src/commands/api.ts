@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { Args, Flags } from '@oclif/core'
 
 import type { TokenProvider } from '../kick/token-provider.js'
-import { KickCommand } from '../base-command.js'
+import { jqFlag, KickCommand } from '../base-command.js'
 import { KickError, UsageError } from '../errors.js'
 import {
   API_METHODS,
@@ -75,7 +75,7 @@ command exits 1 (4 for 401).`
     input: Flags.string({ description: 'file to send as the request body (- for stdin)' }),
     paginate: Flags.boolean({
       description:
-        'follow every page (pagination.next_cursor or data.cursor) and print one JSON array of the items',
+        'follow every page (pagination.next_cursor or data.cursor) and print one JSON array of the items (--jq: a filter starting with .[] runs page by page, any other gets the whole array once collected)',
       exclusive: ['include'],
     }),
     include: Flags.boolean({
@@ -85,6 +85,9 @@ command exits 1 (4 for 401).`
     app: Flags.boolean({
       description: 'use an app access token (client credentials) instead of the user token',
     }),
+    jq: jqFlag(
+      'filter the response body with a jq expression: strings print bare, one result a line (a non-2xx body is printed as is)',
+    ),
   }
 
   async run(): Promise<void> {
@@ -113,7 +116,8 @@ command exits 1 (4 for 401).`
       failure = await this.failure(next, request)
       return undefined
     })
-    await writeJsonArray(process.stdout, pages)
+    if (this.jq) await this.jq.runPages(pages, (text) => write(process.stdout, text))
+    else await writeJsonArray(process.stdout, pages)
     if (failure) throw failure
   }
 
@@ -187,6 +191,10 @@ command exits 1 (4 for 401).`
       await write(process.stdout, `${(person ? lines.map(escapeControls) : lines).join('\n')}\n\n`)
     }
     if (!response.text) return
+    if (this.jq && isSuccess(response)) {
+      await write(process.stdout, this.jq.run(response.text))
+      return
+    }
     if (person) {
       const parsed = parseJson(response.text)
       await write(

@@ -46,6 +46,11 @@ export interface ListenerOptions {
   count?: number
   /** one JSON line per event (else a readable line) */
   json: boolean
+  /**
+   * `--jq`: what an event prints instead, from its JSON line (each result ending in a newline; '' for none).
+   * Throws when the filter fails on that event.
+   */
+  filter?: (jsonLine: string) => string
   out: NodeJS.WriteStream
   /** one line on stderr */
   log: (line: string) => void
@@ -297,18 +302,16 @@ export class WebhookListener {
         `new event type ${type}: printed as received (not one of the ${EVENT_TYPES.length} Kick documents)`,
       )
     }
-    const line = this.options.json
-      ? eventJsonLine(delivery, receivedAt)
-      : this.options.display.eventLine(eventRecord(delivery, receivedAt))
+    const text = this.eventText(delivery, receivedAt)
     // Claim the id and the count slot before saving and printing, so concurrent duplicates print once.
     this.recent.add(delivery.id, receivedAt.getTime(), delivery.timestampMs)
     this.printed++
     this.pending.set(delivery.id, NO_REPEATS)
     const saveDir = this.options.saveDir
-    if (saveDir === undefined) return this.print(req, res, body, delivery, `${line}\n`)
+    if (saveDir === undefined) return this.print(req, res, body, delivery, text)
     const headers = deliveryHeaders(req.rawHeaders)
     saveDelivery(saveDir, delivery.id, headers, body, receivedAt).then(
-      () => this.print(req, res, body, delivery, `${line}\n`, headers),
+      () => this.print(req, res, body, delivery, text, headers),
       (error: Error) => {
         this.trouble.unsaved++
         this.options.log(
@@ -317,6 +320,24 @@ export class WebhookListener {
         this.notTaken(res, delivery, 500, 'listener cannot save')
       },
     )
+  }
+
+  /** What an accepted event prints: its JSON line, its terminal line, or what `--jq` makes of the JSON line. */
+  private eventText(delivery: VerifiedDelivery, receivedAt: Date): string {
+    const filter = this.options.filter
+    if (!filter) {
+      const line = this.options.json
+        ? eventJsonLine(delivery, receivedAt)
+        : this.options.display.eventLine(eventRecord(delivery, receivedAt))
+      return `${line}\n`
+    }
+    try {
+      return filter(eventJsonLine(delivery, receivedAt))
+    } catch (error) {
+      // the delivery is good and Kick sending it again would fail the same way: answered 200, said here
+      this.options.log(`${(error as Error).message} (event ${delivery.id}): nothing printed`)
+      return ''
+    }
   }
 
   /** Saved when asked to: its line to stdout, and the answer once that line has been written. */

@@ -117,7 +117,7 @@ describe('help the way people type it', { timeout: 120_000 }, () => {
     const usage = result.stdout.split('\n\n')[1]!.replace(/\s+/g, ' ')
     expect(usage).toBe(
       'USAGE $ kick redemptions list [--id <value>... | [--reward-id <value>] [--status pending|accepted|rejected] ' +
-        '[--cursor <value>] [--paginate]] [--json] [--profile <value>] [--verbose]',
+        '[--cursor <value>] [--paginate]] [--json] [--jq <value>] [--profile <value>] [--verbose]',
     )
     const channels = await runKick(['channels', 'get', '-h'])
     expect(channels.stdout.replace(/\s+/g, ' ')).toContain(

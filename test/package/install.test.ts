@@ -146,6 +146,7 @@ describe('the packed tarball, installed globally as a user installs it', () => {
       '@inquirer/prompts',
       '@napi-rs/keyring',
       'cli-table3',
+      'jq-web',
       'localtunnel',
       'open',
     ])
@@ -220,6 +221,9 @@ describe('the packed tarball, installed globally as a user installs it', () => {
       const users = await run(['users', 'get', '--json'], exports)
       expect(users.code, users.stderr).toBe(0)
       expect(JSON.parse(users.stdout)).toMatchObject([{ name: 'mockstreamer' }])
+      // --jq loads jq's WebAssembly from the installed dependency
+      const name = await run(['users', 'get', '--jq', '.[0].name'], exports)
+      expect(name, name.stderr).toMatchObject({ code: 0, stdout: 'mockstreamer\n' })
     } finally {
       mock.kill('SIGINT')
     }

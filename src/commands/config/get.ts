@@ -17,7 +17,7 @@ export default class ConfigGet extends KickCommand<typeof ConfigGet> {
 
   /** One value: bare also in a pipe, for `$(kick config get client-id)`; JSON only with --json. */
   public jsonEnabled(): boolean {
-    return Command.prototype.jsonEnabled.call(this)
+    return Command.prototype.jsonEnabled.call(this) || this.jq !== undefined
   }
 
   async run(): Promise<ConfigEntry> {

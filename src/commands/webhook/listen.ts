@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core'
 
-import { KickCommand } from '../../base-command.js'
+import { jqFlag, KickCommand } from '../../base-command.js'
 import type { CompletionValues } from '../../completion/model.js'
 import { UsageError } from '../../errors.js'
+import type { JqOptions } from '../../output/jq.js'
 import { EVENT_TYPES, type EventType, isEventType } from '../../kick/events.js'
 import { parseDuration } from '../../webhooks/duration.js'
 import { checkTunnelPrerequisites, TUNNEL_KINDS, type TunnelKind } from '../../webhooks/tunnels/tunnel.js'
@@ -45,6 +46,9 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     }),
     events: Flags.string({ description: `print only these event types (comma-separated)` }),
     json: Flags.boolean({ description: 'one JSON line per event, also in a terminal' }),
+    jq: jqFlag(
+      'filter each event (the JSON line --json prints) with a jq expression: strings print bare, one result a line',
+    ),
     'forward-to': Flags.string({
       description: 'also POST each accepted delivery (headers and exact body) to this URL',
     }),
@@ -82,6 +86,11 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     demo: Flags.boolean({
       description: 'stream signed sample events from an in-process mock Kick (no account, no network)',
     }),
+  }
+
+  /** one line per result, also at a terminal, as the events' JSON lines are */
+  protected jqOptions(): JqOptions {
+    return { compact: true }
   }
 
   async run(): Promise<void> {
@@ -138,7 +147,8 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
         maxAgeMs,
         events,
         count: flags.count,
-        json: flags.json || !process.stdout.isTTY,
+        json: flags.json || this.jq !== undefined || !process.stdout.isTTY,
+        filter: this.jq && ((line) => this.jq!.run(line)),
         forwardTo: flags['forward-to'],
         saveDir: flags.save,
         tunnel: flags.tunnel as TunnelKind,
