@@ -136,32 +136,93 @@ function commandKey(words) {
   return `${id.replaceAll(':', '.')}${help ? '.help' : ''}`
 }
 
-/** at most this many command caches of ~0.5 MB are kept; past it the least recently written go first */
+/** at most this many command caches of ~0.5 MB are kept for one build; past it the least recently written go */
 const MAX_COMMAND_CACHES = 24
+/** and at most this many for every Node version together (two Nodes' worth, ~25 MB) */
+const MAX_CACHES = 2 * MAX_COMMAND_CACHES
 
+/**
+ * Writes this run's code cache, then sweeps. The folder of each build is named for the Node that wrote it
+ * (`code-cache-<node version>-<arch>-<bundle size>-<bundle mtime>`): a user who switches Node versions (nvm, a
+ * project's .nvmrc) keeps each one's caches, as V8 rejects another version's. Only the same Node's other
+ * builds are stale (an upgraded kick); the caches of all Nodes together are bounded, least recently written
+ * first out.
+ */
 function writeCodeCache(script, cacheFile, replaces) {
   const buildDir = path.dirname(cacheFile)
+  const cacheDir = path.dirname(buildDir)
+  let temp
   try {
-    fs.mkdirSync(buildDir, { recursive: true })
-    const temp = `${cacheFile}.${process.pid}`
-    fs.writeFileSync(temp, script.createCachedData())
+    fs.mkdirSync(buildDir, { recursive: true, mode: 0o700 })
+    // Created exclusively under a name no one can guess, never through a link planted at it (O_EXCL fails
+    // on one), readable by this user only; the rename then replaces whatever is at the cache's own name.
+    const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW = 0 } = fs.constants
+    const name = `${cacheFile}.${require('node:crypto').randomBytes(8).toString('hex')}.tmp`
+    const fd = fs.openSync(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+    temp = name
+    try {
+      fs.writeFileSync(fd, script.createCachedData())
+    } finally {
+      fs.closeSync(fd)
+    }
     fs.renameSync(temp, cacheFile)
+    temp = undefined
     for (const file of replaces) fs.rmSync(file, { force: true })
-    const caches = fs
-      .readdirSync(buildDir)
-      .filter((name) => name.endsWith('.bin'))
-      .map((name) => ({
-        file: path.join(buildDir, name),
-        written: fs.statSync(path.join(buildDir, name)).mtimeMs,
-      }))
-      .sort((a, b) => b.written - a.written)
-    for (const { file } of caches.slice(MAX_COMMAND_CACHES)) fs.rmSync(file, { force: true })
-    // caches of earlier builds (and of Node versions no longer in use) are dead weight
-    for (const name of fs.readdirSync(path.dirname(buildDir))) {
-      if (name.startsWith('code-cache-') && name !== path.basename(buildDir))
-        fs.rmSync(path.join(path.dirname(buildDir), name), { recursive: true, force: true })
+
+    const sameNode = `code-cache-${process.version}-${process.arch}-`
+    const caches = []
+    for (const folder of fs.readdirSync(cacheDir)) {
+      if (!folder.startsWith('code-cache-')) continue
+      const dir = path.join(cacheDir, folder)
+      if (dir !== buildDir && folder.startsWith(sameNode)) {
+        fs.rmSync(dir, { recursive: true, force: true })
+        continue
+      }
+      for (const file of readdirOrNone(dir)) {
+        const written = mtimeOrNone(path.join(dir, file))
+        if (written === undefined) continue
+        if (file.endsWith('.bin')) caches.push({ file: path.join(dir, file), dir, written })
+        // left by a kick that was killed while writing
+        else if (file.endsWith('.tmp') && written < Date.now() - 600_000)
+          fs.rmSync(path.join(dir, file), { force: true })
+      }
+    }
+    // newest first: past either bound, the rest go
+    caches.sort((a, b) => b.written - a.written)
+    let own = 0
+    let total = 0
+    for (const cache of caches) {
+      const pastOwn = cache.dir === buildDir && ++own > MAX_COMMAND_CACHES
+      if (pastOwn || ++total > MAX_CACHES) fs.rmSync(cache.file, { force: true })
+    }
+    // another Node's folder emptied by the bound
+    for (const dir of new Set(caches.map((cache) => cache.dir))) {
+      if (dir !== buildDir && readdirOrNone(dir).length === 0)
+        fs.rmSync(dir, { recursive: true, force: true })
     }
   } catch {
     // a read-only or full cache dir only costs speed
+    try {
+      if (temp) fs.rmSync(temp, { force: true })
+    } catch {
+      // nor does a temporary file that cannot be removed
+    }
+  }
+}
+
+function readdirOrNone(dir) {
+  try {
+    return fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+/** when the file was written, or undefined when it is gone (another kick swept it meanwhile) */
+function mtimeOrNone(file) {
+  try {
+    return fs.statSync(file).mtimeMs
+  } catch {
+    return undefined
   }
 }
