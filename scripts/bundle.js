@@ -261,7 +261,7 @@ const bundle = await build({
   format: 'cjs',
   // import.meta.url inside the bundle means the bundle's own location.
   define: { 'import.meta.url': '__bundleUrl' },
-  external: ['@napi-rs/keyring', '@ngrok/ngrok', 'localtunnel', '@inquirer/prompts', 'open', 'cli-table3'],
+  external: ['@napi-rs/keyring', '@ngrok/ngrok', '@inquirer/prompts', 'open', 'cli-table3'],
 })
 checkRuntimeImports(bundle.metafile, { root })
 

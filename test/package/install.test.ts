@@ -147,7 +147,6 @@ describe('the packed tarball, installed globally as a user installs it', () => {
       '@napi-rs/keyring',
       'cli-table3',
       'jq-web',
-      'localtunnel',
       'open',
     ])
   })
@@ -158,6 +157,14 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     expect(install.output).toMatch(/^added \d+ packages/m)
     for (const absent of ['@oclif/core', '@ngrok/ngrok', 'esbuild', 'tsx', 'typescript', 'vitest'])
       expect(existsSync(join(installed, 'node_modules', absent)), absent).toBe(false)
+  })
+
+  it('installs nothing that carries a known advisory: no axios (localtunnel 2.0.2 pinned 0.21.4)', async () => {
+    const tree = await npm(['ls', '--omit=dev', '--all', '--parseable', '--offline'], home, installed)
+    expect(tree.code, tree.output).toBe(0)
+    const packages = tree.stdout.split('\n').filter(Boolean)
+    expect(packages.length).toBeGreaterThan(5)
+    expect(packages.filter((path) => /node_modules\/(axios|localtunnel)$/.test(path))).toEqual([])
   })
 
   it("leaves npx kick in a checkout running the checkout's own bin", async () => {

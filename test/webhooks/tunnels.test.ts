@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { BIN, ROOT, baseEnv, runKick } from '../helpers/run-kick.js'
-import { delivery, freshKey, type Running, startKick, stopKick, until } from './helpers.js'
+import { freshKey, type Running, startKick, stopKick, until } from './helpers.js'
 
 const key = freshKey()
 let running: Running | undefined
@@ -30,71 +30,6 @@ const listenOn = <T extends HttpServer | TcpServer>(server: T): Promise<number> 
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   )
-}
-
-/**
- * A localtunnel server on loopback, speaking the protocol of the `localtunnel` client: `GET /?new` answers
- * the public URL and a TCP port; the client opens `max_conn_count` sockets to that port, and each request
- * for the public URL is written, raw, into one of them.
- */
-async function fakeLocaltunnelServer(): Promise<{
-  url: string
-  requests: string[]
-  sockets: Socket[]
-  tcp: TcpServer
-  tcpPort: number
-}> {
-  const sockets: Socket[] = []
-  const requests: string[] = []
-  const tcp = createTcpServer((socket) => sockets.push(socket))
-  const tcpPort = await listenOn(tcp)
-  const http = createHttpServer((req, res) => {
-    requests.push(req.url ?? '')
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(
-      JSON.stringify({ id: 'quiet-fox', port: tcpPort, max_conn_count: 2, url: 'https://quiet-fox.loca.lt' }),
-    )
-  })
-  const port = await listenOn(http)
-  return { url: `http://127.0.0.1:${port}`, requests, sockets, tcp, tcpPort }
-}
-
-/** The tunnel server's TCP side goes away: its listening socket closed and every tunnel socket dropped. */
-async function goAway(server: { tcp: TcpServer; sockets: Socket[] }): Promise<void> {
-  await new Promise((resolve) => {
-    server.tcp.close(resolve)
-    for (const socket of server.sockets.splice(0)) socket.destroy()
-  })
-  servers.splice(servers.indexOf(server.tcp), 1)
-}
-
-/** Sends one raw HTTP request through a tunnel socket and reads the raw response. */
-function throughTunnel(
-  socket: Socket,
-  path: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let response = ''
-    const onData = (chunk: Buffer): void => {
-      response += chunk.toString('utf8')
-      const [head, rest] = response.split('\r\n\r\n')
-      const length = Number(/content-length: (\d+)/i.exec(head ?? '')?.[1])
-      if (rest !== undefined && Buffer.byteLength(rest) >= length) {
-        socket.off('data', onData)
-        resolve(response)
-      }
-    }
-    socket.on('data', onData).once('error', reject)
-    const lines = [
-      `POST ${path} HTTP/1.1`,
-      'Host: quiet-fox.loca.lt',
-      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-      `Content-Length: ${Buffer.byteLength(body)}`,
-    ]
-    socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`)
-  })
 }
 
 /** A `cloudflared` on PATH that logs like the real one (or not at all), and notes its args, pid and env. */
@@ -131,36 +66,6 @@ const alive = (pid: number): boolean => {
 }
 
 describe('kick listen tunnels', () => {
-  it('localtunnel: asks the --tunnel-host server for a URL, names it in the banner, and receives through it', async () => {
-    const server = await fakeLocaltunnelServer()
-    running = await startKick([
-      'listen',
-      '--public-key-file',
-      key.pemFile,
-      '--tunnel',
-      'localtunnel',
-      '--tunnel-host',
-      server.url,
-      '--path',
-      '/kick',
-    ])
-    expect(server.requests).toEqual(['/?new'])
-    expect(running.stderr()).toContain(
-      'Webhook URL for your Kick app (Kick has no API to set it): https://quiet-fox.loca.lt/kick',
-    )
-    await until(() => server.sockets.length === 2, 'the client to open its 2 tunnel sockets')
-
-    const d = delivery(key.privateKey)
-    const response = await throughTunnel(server.sockets[0]!, '/kick', d.headers, d.body)
-    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
-    expect(response).toMatch(/\r\ncontent-length: 0\r\n/i)
-    expect(response.endsWith('\r\n\r\n')).toBe(true)
-    await until(() => running!.events().length === 1, 'the event on stdout')
-    running.child.kill('SIGINT')
-    expect((await running.exited).code).toBe(0)
-    expect(running.events().map((event) => event.id)).toEqual([d.id])
-  })
-
   it('cloudflared: spawns the binary on PATH, reads its trycloudflare URL, and stops it at exit', async () => {
     const fake = fakeCloudflared('url')
     // kick's secrets stay with kick (issue 21 item 11)
@@ -246,25 +151,6 @@ describe('kick listen tunnels', () => {
     }
   })
 
-  it('localtunnel: times out against a server that never answers', async () => {
-    const silent = createHttpServer(() => undefined)
-    const port = await listenOn(silent)
-    const result = await runKick(
-      [
-        'listen',
-        '--tunnel',
-        'localtunnel',
-        '--tunnel-host',
-        `http://127.0.0.1:${port}`,
-        '--tunnel-timeout',
-        '1s',
-      ],
-      { timeoutMs: 20_000 },
-    )
-    expect(result.code).toBe(1)
-    expect(result.stderr).toContain('Error: the localtunnel tunnel did not open within 1s')
-  })
-
   it('ngrok: exit 2 without NGROK_AUTHTOKEN; a clear error or timeout when its server cannot be reached', async () => {
     const noToken = await runKick(['listen', '--tunnel', 'ngrok'], { env: { NGROK_AUTHTOKEN: undefined } })
     expect(noToken.code).toBe(2)
@@ -297,74 +183,6 @@ describe('kick listen tunnels', () => {
   })
 
   describe('when the tunnel dies', () => {
-    const listenThrough = async (server: { url: string }, giveUp: string): Promise<Running> => {
-      running = await startKick(
-        ['listen', '--public-key-file', key.pemFile, '--tunnel', 'localtunnel', '--tunnel-host', server.url],
-        { KICK_TUNNEL_GIVE_UP: giveUp },
-      )
-      return running
-    }
-
-    it('localtunnel: retries a server that drops every connection with backoff, then exits 1 naming the tunnel', async () => {
-      const server = await fakeLocaltunnelServer()
-      const kick = await listenThrough(server, '8s')
-      await until(() => server.sockets.length === 2, 'the 2 tunnel sockets')
-      // from now on the server takes each connection and drops it at once, as one that lost this client would
-      const attempts: number[] = []
-      server.tcp.removeAllListeners('connection')
-      server.tcp.on('connection', (socket: Socket) => {
-        attempts.push(Date.now())
-        socket.destroy()
-      })
-      const down = Date.now()
-      for (const socket of server.sockets.splice(0)) socket.destroy()
-
-      expect((await kick.exited).code).toBe(1)
-      const lines = kick.stderr().trimEnd().split('\n')
-      // one warning, not one per attempt
-      expect(lines.filter((line) => line.startsWith('Warning:'))).toEqual([
-        'Warning: the localtunnel tunnel lost its server (the server closed the connection): reconnecting for up to 8s',
-      ])
-      expect(lines.at(-1)).toBe(
-        'Error: the localtunnel tunnel (https://quiet-fox.loca.lt) is gone: no connection to its server for 8s ' +
-          '(the server closed the connection): Kick can no longer reach this listener',
-      )
-      // reconnections 1 s, 2 s, 4 s apart (at least: a busy machine only makes them later), not a tight loop
-      expect(attempts.length).toBeGreaterThanOrEqual(2)
-      expect(attempts.length).toBeLessThanOrEqual(4)
-      const gaps = attempts.map((at, i) => at - (i ? attempts[i - 1]! : down))
-      gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(900 * 2 ** i))
-    })
-
-    it('localtunnel: reconnects when its server comes back, and goes on receiving', async () => {
-      const server = await fakeLocaltunnelServer()
-      const kick = await listenThrough(server, '30s')
-      await until(() => server.sockets.length === 2, 'the 2 tunnel sockets')
-      await goAway(server)
-      await until(() => kick.stderr().includes('lost its server'), 'the warning')
-      expect(kick.stderr()).toContain(
-        'Warning: the localtunnel tunnel lost its server (the server closed the connection): reconnecting for up to 30s\n',
-      )
-
-      // the same port again
-      const back = createTcpServer((socket) => server.sockets.push(socket))
-      servers.push(back)
-      back.on('connection', (socket: Socket) => connections.push(socket))
-      await new Promise<void>((resolve) => back.listen(server.tcpPort, '127.0.0.1', resolve))
-      await until(
-        () => kick.stderr().includes('the localtunnel tunnel is connected again'),
-        'the reconnection',
-      )
-      const d = delivery(key.privateKey)
-      expect(await throughTunnel(server.sockets[0]!, '/', d.headers, d.body)).toMatch(
-        /^HTTP\/1\.1 200 OK\r\n/,
-      )
-      await until(() => kick.events().length === 1, 'the event')
-      kick.child.kill('SIGINT')
-      expect((await kick.exited).code).toBe(0)
-      expect(kick.stderr().match(/^Warning:/gm)).toHaveLength(1)
-    })
-
     it('cloudflared: exiting after it gave the URL is exit 1 naming the tunnel, not a silent dead URL', async () => {
       const fake = fakeCloudflared('url')
       const kick = (running = await startKick(

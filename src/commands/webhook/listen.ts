@@ -119,7 +119,7 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     }
     if (flags['broadcaster-id'] !== undefined && !subscribe)
       throw new UsageError('--broadcaster-id is for --subscribe')
-    checkTunnelPrerequisites(flags.tunnel as TunnelKind)
+    checkTunnelPrerequisites(flags.tunnel as TunnelKind, flags['tunnel-host'])
 
     // First signal: stop gracefully. A second one: give up at once.
     const interrupted = new Promise<string>((resolve) => {
@@ -172,8 +172,8 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
         interrupted,
       })
     } finally {
-      // A tunnel client may keep retrying in the background (localtunnel does, forever): once everything
-      // this command opened is closed and stdout flushed, nothing left is worth waiting for.
+      // A tunnel provider's SDK may keep something running in the background: once everything this
+      // command opened is closed and stdout flushed, nothing left is worth waiting for.
       setTimeout(() => process.exit(), 1000).unref()
     }
   }

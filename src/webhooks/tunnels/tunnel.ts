@@ -39,12 +39,39 @@ export interface TunnelStart {
 }
 
 /** What a tunnel needs before anything starts (checked with the other flags, exit 2 when missing). */
-export function checkTunnelPrerequisites(kind: TunnelKind): void {
+export function checkTunnelPrerequisites(kind: TunnelKind, tunnelHost?: string): void {
   if (kind === 'ngrok' && !process.env.NGROK_AUTHTOKEN) {
     throw new UsageError(
       '--tunnel ngrok needs NGROK_AUTHTOKEN: copy yours from https://dashboard.ngrok.com/get-started/your-authtoken, or use --tunnel cloudflared|localtunnel',
     )
   }
+  if (kind === 'localtunnel') localtunnelServer(tunnelHost)
+}
+
+/** The public localtunnel server, when `--tunnel-host` names none. */
+export const LOCALTUNNEL_SERVER = 'https://localtunnel.me'
+
+/**
+ * The localtunnel server `--tunnel-host` names: an http(s) URL, or a bare host taken as https (as `lt --host`
+ * users write it).
+ */
+export function localtunnelServer(tunnelHost: string | undefined): URL {
+  const text = tunnelHost?.trim() || LOCALTUNNEL_SERVER
+  let server: URL | undefined
+  try {
+    server = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`)
+  } catch {
+    server = undefined
+  }
+  if (
+    !server ||
+    (server.protocol !== 'http:' && server.protocol !== 'https:') ||
+    server.search ||
+    server.hash
+  )
+    throw new UsageError(`--tunnel-host ${text}: expected the http(s) URL of a localtunnel server`)
+  if (!server.pathname.endsWith('/')) server.pathname += '/'
+  return server
 }
 
 /** Waits between reconnection attempts: 1 s, 2 s, 4 s … at most 16 s. */
