@@ -10,6 +10,7 @@ import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { checkRuntimeImports } from './bundle-check.js'
+import { bundledPackages, noticesText } from './third-party-notices.js'
 
 // fileURLToPath, not URL.pathname, which is `/C:/…` on Windows
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -308,6 +309,20 @@ const paths = await build({
   format: 'cjs',
 })
 checkRuntimeImports(paths.metafile, { root })
+// The licences of the bundled packages ship beside kick's own (package.json `files`); the metafile is kept
+// in dist/ (not shipped) for the tests and for inspecting what the bundle holds.
+const metafiles = [bundle.metafile, keychainChild.metafile, paths.metafile]
+writeFileSync(
+  join(root, 'THIRD_PARTY_NOTICES'),
+  noticesText(bundledPackages(metafiles, root, ['cli-spinners'])),
+)
+writeFileSync(
+  join(root, 'dist', 'metafile.json'),
+  JSON.stringify({
+    inputs: Object.assign({}, ...metafiles.map((metafile) => metafile.inputs)),
+    outputs: Object.assign({}, ...metafiles.map((metafile) => metafile.outputs)),
+  }),
+)
 // bin/run.js keeps a code cache per command, and finds which command a run is for in this list of ids
 writeFileSync(join(root, 'dist', 'command-ids.json'), JSON.stringify(files.map(commandId)))
 console.log(`dist/kick.cjs: ${files.length} commands bundled`)

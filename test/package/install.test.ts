@@ -18,6 +18,7 @@ const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 const SHIPPED = [
   'LICENSE',
   'README.md',
+  'THIRD_PARTY_NOTICES',
   'bin/package.json',
   'bin/run.js',
   'dist/command-ids.json',
@@ -133,7 +134,7 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     rmSync(temp, { recursive: true, force: true })
   })
 
-  it('ships exactly bin/run.js, the bundle, the manifest, README and LICENSE, and no install script', () => {
+  it("ships exactly bin/run.js, the bundle, the manifest, README, LICENSE and the bundled code's notices, and no install script", () => {
     expect(packed.files.map((file) => file.path).sort()).toEqual(SHIPPED)
     const shipped = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>
