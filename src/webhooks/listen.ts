@@ -1,6 +1,12 @@
 import { ExitCode, KickError, UsageError } from '../errors.js'
 import type { KickClient } from '../kick/client.js'
 import { EVENT_TYPES, type EventType } from '../kick/events.js'
+import {
+  createSubscriptions,
+  notKeptLine,
+  notKeptMessage,
+  subscriptionsNotKept,
+} from '../kick/subscriptions.js'
 import type { SubscribeResult } from '../kick/types.js'
 import { formatDuration } from './duration.js'
 import { ListenDisplay } from './event-line.js'
@@ -22,6 +28,8 @@ export interface ListenSettings extends Omit<ListenerOptions, 'log' | 'display'>
     events: readonly EventType[]
     client: () => Promise<KickClient>
     broadcasterId: () => Promise<number>
+    /** list the subscriptions right after creating them, to catch the ones Kick does not keep */
+    verify: boolean
   }
   /** `--demo`: starts a local Kick delivering signed sample events to the listener's URL (src/demo.ts) */
   demo?: (webhookUrl: string) => Promise<DemoKick>
@@ -126,9 +134,13 @@ async function serve(listener: WebhookListener, settings: ListenSettings): Promi
     if (settings.subscribe) {
       client = await settings.subscribe.client()
       const broadcaster = await settings.subscribe.broadcasterId()
-      created.push(...(await subscribe(client, settings.subscribe.events, broadcaster, settings.note)))
+      const results = await subscribe(client, settings.subscribe.events, broadcaster, settings.note)
+      created.push(...subscribedIds(results))
+      if (settings.subscribe.verify) await checkKept(client, results, settings.note)
     } else if (demo) {
-      created.push(...(await subscribe(demo.client, EVENT_TYPES, demo.broadcaster, settings.note)))
+      created.push(
+        ...subscribedIds(await subscribe(demo.client, EVENT_TYPES, demo.broadcaster, settings.note)),
+      )
       stopDemoStream = demo.stream(settings.warn)
     }
 
@@ -249,17 +261,9 @@ async function subscribe(
   events: readonly EventType[],
   broadcasterUserId: number,
   note: (line: string) => void,
-): Promise<string[]> {
-  const { data } = await client.call<SubscribeResult[]>('eventsSubscribe', {
-    body: {
-      method: 'webhook',
-      events: events.map((name) => ({ name, version: 1 })),
-      broadcaster_user_id: broadcasterUserId,
-    },
-  })
-  const ids = data
-    .filter((result) => result.subscription_id && !result.error)
-    .map((result) => result.subscription_id!)
+): Promise<SubscribeResult[]> {
+  const data = await createSubscriptions(client, events, { broadcasterUserId })
+  const ids = subscribedIds(data)
   const failed = data.filter((result) => result.error)
   if (failed.length && !ids.length) {
     throw new KickError(
@@ -271,7 +275,29 @@ async function subscribe(
   if (ids.length) {
     note(`Subscribed to ${count} event type${count === 1 ? '' : 's'} of broadcaster ${broadcasterUserId}`)
   }
-  return ids
+  return data
+}
+
+function subscribedIds(results: readonly SubscribeResult[]): string[] {
+  return results
+    .filter((result) => result.subscription_id && !result.error)
+    .map((result) => result.subscription_id!)
+}
+
+/**
+ * A subscription Kick answered 200 for but does not list (KDD#419) never delivers: the listener would wait
+ * for events that cannot come. Each is named on stderr and the run ends at once with exit 1; what was created
+ * is unsubscribed on the way out, as on any stop.
+ */
+async function checkKept(
+  client: KickClient,
+  results: readonly SubscribeResult[],
+  note: (line: string) => void,
+): Promise<void> {
+  const notKept = await subscriptionsNotKept(client, results)
+  if (!notKept.length) return
+  for (const result of notKept) note(notKeptLine(result))
+  throw new KickError(notKeptMessage(notKept.length, subscribedIds(results).length))
 }
 
 async function unsubscribe(

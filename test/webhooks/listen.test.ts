@@ -351,6 +351,23 @@ describe('kick listen', () => {
           { name: 'kicks.gifted', version: 1, subscription_id: '', error: 'limit reached' },
         ]),
       )
+      // the listing right after holds it: Kick kept it
+      kick.stub(
+        'GET',
+        '/public/v1/events/subscriptions',
+        ok([
+          {
+            app_id: '01JMEFN25GFC',
+            broadcaster_user_id: 721956,
+            created_at: '2025-02-20T23:33:10Z',
+            event: 'chat.message.sent',
+            id: '01JSUBCHAT0000000000000000',
+            method: 'webhook',
+            updated_at: '2025-02-20T23:33:10Z',
+            version: 1,
+          },
+        ]),
+      )
       kick.stub('DELETE', '/public/v1/events/subscriptions', { status: 204 })
       const listener = await listen(
         ['--subscribe', 'chat.message.sent,kicks.gifted', '--broadcaster-id', '721956'],
@@ -359,7 +376,7 @@ describe('kick listen', () => {
           KICK_ACCESS_TOKEN: 'test-token',
         },
       )
-      await until(() => kick.requests.length === 1, 'the subscribe request')
+      await until(() => kick.requests.length >= 1, 'the subscribe request')
       expect(kick.requests[0]!.json).toEqual({
         method: 'webhook',
         events: [
@@ -375,10 +392,12 @@ describe('kick listen', () => {
       )
       expect(listener.stderr()).toContain('not subscribed to kicks.gifted: limit reached')
 
+      await until(() => kick.requests.length >= 2, 'the listing')
       listener.child.kill('SIGTERM')
       expect((await listener.exited).code).toBe(0)
-      expect(kick.requests[1]!.method).toBe('DELETE')
-      expect(kick.requests[1]!.query.getAll('id')).toEqual(['01JSUBCHAT0000000000000000'])
+      expect(kick.requests[1]!.method).toBe('GET')
+      expect(kick.requests[2]!.method).toBe('DELETE')
+      expect(kick.requests[2]!.query.getAll('id')).toEqual(['01JSUBCHAT0000000000000000'])
       expect(listener.stderr()).toContain('Unsubscribed 1 subscription\n')
       kick.verify()
     } finally {
@@ -391,6 +410,7 @@ describe('kick listen', () => {
       [['--max-age', 'soon'], 'Error: --max-age soon: expected a duration such as 30s, 10m or 1h'],
       [['--events', 'chat.sent'], 'Error: --events: unknown event chat.sent: choose from '],
       [['--path', 'hook'], 'Error: --path hook: must start with /'],
+      [['--no-verify'], 'Error: --no-verify is for --subscribe'],
       [['--forward-to', 'localhost:3000'], 'Error: --forward-to localhost:3000: expected an http(s) URL'],
       [['--tunnel', 'ngrok'], 'Error: --tunnel ngrok needs NGROK_AUTHTOKEN'],
       [

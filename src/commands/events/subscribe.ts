@@ -10,7 +10,10 @@ import type { SubscribeResult } from '../../kick/types.js'
 export default class EventsSubscribe extends KickCommand<typeof EventsSubscribe> {
   static summary = "Subscribe your app's webhook to events of a channel"
   static description = `Kick delivers the events to the Webhook URL set in your app's settings (Kick has no API for it). \
-Events: ${EVENT_TYPES.join(', ')}.`
+Events: ${EVENT_TYPES.join(', ')}.
+
+Kick sometimes answers 200 for a subscription it does not keep, so the command lists the app's subscriptions \
+right after and exits 1 naming each one Kick does not list; --no-verify skips that extra request.`
 
   static examples = [
     '<%= config.bin %> events subscribe chat.message.sent channel.followed',
@@ -28,6 +31,9 @@ Events: ${EVENT_TYPES.join(', ')}.`
   static flags = {
     'broadcaster-id': broadcasterIdFlag,
     'event-version': Flags.integer({ description: 'event version', default: 1, min: 1 }),
+    'no-verify': Flags.boolean({
+      description: "don't list the subscriptions afterwards to check that Kick kept them",
+    }),
   }
 
   async run(): Promise<SubscribeResult[]> {
@@ -39,12 +45,11 @@ Events: ${EVENT_TYPES.join(', ')}.`
     const version = this.flags['event-version']
     const broadcaster = await this.broadcasterId(this.flags['broadcaster-id'])
     const kick = await this.kick()
-    const { data } = await kick.call<SubscribeResult[]>('eventsSubscribe', {
-      body: {
-        method: 'webhook',
-        events: [...new Set(names)].map((name) => ({ name, version })),
-        broadcaster_user_id: broadcaster,
-      },
+    const { createSubscriptions, notKeptLine, notKeptMessage, subscriptionsNotKept } =
+      await import('../../kick/subscriptions.js')
+    const data = await createSubscriptions(kick, [...new Set(names)], {
+      version,
+      broadcasterUserId: broadcaster,
     })
     await this.table(data, [
       { header: 'EVENT', get: (result) => result.name },
@@ -58,6 +63,13 @@ Events: ${EVENT_TYPES.join(', ')}.`
       if (this.jsonEnabled()) this.logJson(data)
       const reasons = failed.map((result) => `${result.name}: ${result.error}`).join('; ')
       throw new KickError(`Kick refused ${failed.length} of ${data.length} subscriptions (${reasons})`)
+    }
+    if (this.flags['no-verify']) return data
+    const notKept = await subscriptionsNotKept(kick, data)
+    if (notKept.length) {
+      if (this.jsonEnabled()) this.logJson(data)
+      for (const result of notKept) this.note(notKeptLine(result))
+      throw new KickError(notKeptMessage(notKept.length, data.length))
     }
     return data
   }

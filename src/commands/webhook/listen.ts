@@ -59,6 +59,9 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
       description: 'channel for --subscribe (default: config broadcaster-id, else the logged-in user)',
       min: 1,
     }),
+    'no-verify': Flags.boolean({
+      description: "with --subscribe: don't list the subscriptions afterwards to check that Kick kept them",
+    }),
     count: Flags.integer({ description: 'exit after this many events', min: 1 }),
     save: Flags.string({
       description:
@@ -119,6 +122,7 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
     }
     if (flags['broadcaster-id'] !== undefined && !subscribe)
       throw new UsageError('--broadcaster-id is for --subscribe')
+    if (flags['no-verify'] && !subscribe) throw new UsageError('--no-verify is for --subscribe')
     checkTunnelPrerequisites(flags.tunnel as TunnelKind, flags['tunnel-host'])
 
     // First signal: stop gracefully. A second one: give up at once.
@@ -162,6 +166,7 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
           events: [...subscribe] as EventType[],
           client: () => this.kick(),
           broadcasterId: () => this.broadcasterId(flags['broadcaster-id']),
+          verify: !flags['no-verify'],
         },
         demo: flags.demo
           ? async (webhookUrl) => (await import('../../demo.js')).startDemoKick(webhookUrl, 700)

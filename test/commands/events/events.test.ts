@@ -31,6 +31,8 @@ describe('kick events', () => {
       { name: 'kicks.gifted', version: 2, subscription_id: 'S2', error: '' },
     ]
     fixture().stub('POST', '/public/v1/events/subscriptions', ok(answer))
+    // then the listing, which holds both: Kick kept them
+    fixture().stub('GET', '/public/v1/events/subscriptions', ok([subscription('S2'), subscription('S1')]))
     const result = await kick([
       'events',
       'subscribe',
@@ -44,6 +46,7 @@ describe('kick events', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(answer)
+    expect(fixture().requests.map((request) => request.method)).toEqual(['POST', 'GET'])
     expect(fixture().requests[0]!.json).toEqual({
       method: 'webhook',
       events: [
@@ -65,8 +68,10 @@ describe('kick events', () => {
       '/public/v1/events/subscriptions',
       ok([{ name: 'channel.followed', version: 1, subscription_id: 'S' }]),
     )
-    const result = await kick(['events', 'subscribe', 'channel.followed'])
+    const result = await kick(['events', 'subscribe', 'channel.followed', '--no-verify'])
     expect(result.code).toBe(0)
+    // --no-verify: no listing afterwards
+    expect(fixture().requests.map((request) => request.method)).toEqual(['GET', 'POST'])
     expect(fixture().requests[1]!.json).toEqual({
       method: 'webhook',
       events: [{ name: 'channel.followed', version: 1 }],

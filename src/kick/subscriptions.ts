@@ -1,0 +1,58 @@
+import type { KickClient } from './client.js'
+import type { SubscribeResult, Subscription } from './types.js'
+
+/**
+ * Webhook subscriptions as Kick really keeps them. Since 2026-06 Kick answers `POST
+ * /public/v1/events/subscriptions` with 200 and an id for subscriptions it then does not keep (KDD#419): they
+ * are missing from its own listing, and their events never arrive. The only proof of a subscription is the
+ * listing, so the commands that create one read it back.
+ */
+
+/** POST /public/v1/events/subscriptions: one result per event, each with an id or its own `error`. */
+export async function createSubscriptions(
+  client: KickClient,
+  events: readonly string[],
+  options: { version?: number; broadcasterUserId?: number } = {},
+): Promise<SubscribeResult[]> {
+  const { data } = await client.call<SubscribeResult[]>('eventsSubscribe', {
+    body: {
+      method: 'webhook',
+      events: events.map((name) => ({ name, version: options.version ?? 1 })),
+      broadcaster_user_id: options.broadcasterUserId,
+    },
+  })
+  return Array.isArray(data) ? data : []
+}
+
+/** The app's subscriptions as Kick lists them (GET /public/v1/events/subscriptions). */
+export async function listSubscriptions(client: KickClient): Promise<Subscription[]> {
+  const { data } = await client.call<Subscription[]>('eventsList')
+  return Array.isArray(data) ? data : []
+}
+
+/** The results Kick answered with an id but does not list right after: the subscriptions it did not keep. */
+export async function subscriptionsNotKept(
+  client: KickClient,
+  results: readonly SubscribeResult[],
+): Promise<SubscribeResult[]> {
+  const created = results.filter((result) => result.subscription_id && !result.error)
+  if (!created.length) return []
+  const listed = new Set((await listSubscriptions(client)).map((subscription) => subscription.id))
+  return created.filter((result) => !listed.has(result.subscription_id!))
+}
+
+/** The stderr line for one subscription Kick did not keep: its type and id, and what happened. */
+export function notKeptLine(result: SubscribeResult): string {
+  return (
+    `Kick did not keep the ${result.name} subscription ${result.subscription_id}: it answered 200 but does not ` +
+    'list it, so its events will not arrive'
+  )
+}
+
+/** The error after those lines: how many, and what to do. */
+export function notKeptMessage(notKept: number, of: number): string {
+  return (
+    `Kick did not keep ${notKept} of ${of} subscription${of === 1 ? '' : 's'} it answered 200 for (a known Kick ` +
+    'bug, KDD#419): subscribe again, and check with `kick events list`'
+  )
+}
