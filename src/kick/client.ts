@@ -131,20 +131,7 @@ export class KickClient {
       token: options.token,
     })
     if (response.status >= 300) throw errorForResponse(response, endpoint)
-    if (response.status === 204 || response.text.trim() === '') return { data: undefined as T }
-    try {
-      const parsed = JSON.parse(response.text) as unknown
-      if (endpoint.host === 'auth' && !isEnvelope(parsed)) return { data: parsed as T }
-      return parsed as Envelope<T>
-    } catch {
-      // OAuth revoke answers a plain "OK"; anything else that is not JSON is Kick's edge talking.
-      if (endpoint.host === 'auth') return { data: response.text as T }
-      throw new KickError(
-        `Kick answered ${response.status} with a body that is not JSON (${describeBody(response.text) ?? 'empty body'})`,
-        1,
-        response.text,
-      )
-    }
+    return envelopeOf<T>(response, endpoint)
   }
 
   /** One HTTP exchange with retries and the 401 refresh; answers whatever status came last. */
@@ -496,7 +483,60 @@ function networkError(error: unknown, url: URL): KickError {
 }
 
 function isEnvelope(value: unknown): value is Envelope {
-  return typeof value === 'object' && value !== null && 'data' in value
+  return isRecord(value) && Object.hasOwn(value, 'data')
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * A success answer as the command may read it: Kick's `{"data": …}` envelope, its `data` the list or object
+ * the endpoint table says. Anything else (`[]`, `null`, a string, `{}` without data, an HTML page, an empty
+ * body where data was due) is one line naming the endpoint and what came back, exit 1, so no command ever
+ * reads a property of something that is not there. The OAuth server answers without the envelope (a grant
+ * is the token object itself; revoke may answer a plain "OK").
+ */
+export function envelopeOf<T>(response: RawResponse, endpoint: Endpoint): Envelope<T> {
+  const empty = response.status === 204 || response.text.trim() === ''
+  if (empty && endpoint.data === undefined) return { data: undefined as T }
+  const fail = (what: string, expected: string): KickError =>
+    new KickError(
+      `${endpoint.method} ${new URL(response.url).pathname} answered ${response.status} with ${what}, not ${expected}`,
+      1,
+      response.text,
+    )
+  const expected =
+    endpoint.host === 'auth'
+      ? 'a JSON object'
+      : `Kick's {"data": ${endpoint.data === 'list' ? '[…]' : endpoint.data === 'object' ? '{…}' : '…'}} answer`
+  if (empty) throw fail('an empty body', expected)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(response.text)
+  } catch {
+    // OAuth revoke answers a plain "OK"; anything else that is not JSON is Kick's edge talking.
+    if (endpoint.host === 'auth' && endpoint.data === undefined) return { data: response.text as T }
+    throw fail(`a body that is not JSON (${describeBody(response.text) ?? 'empty body'})`, expected)
+  }
+  if (endpoint.host === 'auth' && !isEnvelope(parsed)) {
+    if (endpoint.data === 'object' && !isRecord(parsed)) throw fail(describeJson(parsed), expected)
+    return { data: parsed as T }
+  }
+  if (!isEnvelope(parsed)) throw fail(describeJson(parsed), expected)
+  const { data } = parsed
+  if (endpoint.data === 'list' && !Array.isArray(data))
+    throw fail(`"data": ${describeJson(data)}`, `the list Kick sends`)
+  if (endpoint.data === 'object' && !isRecord(data))
+    throw fail(`"data": ${describeJson(data)}`, `the object Kick sends`)
+  return parsed as Envelope<T>
+}
+
+/** A JSON value as an error line quotes it: short, on one line. */
+function describeJson(value: unknown): string {
+  if (isRecord(value) && Object.keys(value).length === 0) return '{}'
+  const text = JSON.stringify(value) ?? String(value)
+  const quoted = text.length > 80 ? `${text.slice(0, 80)}…` : text
+  return isRecord(value) && !Object.hasOwn(value, 'data') ? `${quoted} (no "data")` : quoted
 }
 
 function stringRecord(body: Record<string, unknown> | undefined): Record<string, string> | undefined {

@@ -56,6 +56,11 @@ export interface Endpoint {
   body: 'none' | 'json' | 'form'
   /** the status Kick answers on success */
   success: 200 | 204 | 302
+  /**
+   * What `data` holds in Kick's success envelope, which the client checks before a command reads it: a `list`
+   * (JSON array) or an `object`. Undefined: anything (the command reads nothing from it, e.g. a ban's `{}`).
+   */
+  data?: 'list' | 'object'
   pagination: Pagination
   batch?: BatchLimit
   /** the cursor endpoint's `limit` bounds, when it has one */
@@ -76,7 +81,7 @@ const table = {
   },
   oauthToken: {
     method: 'POST', host: 'auth', path: '/oauth/token', token: 'none', scopes: [], body: 'form',
-    success: 200, pagination: 'none', command: 'auth refresh',
+    success: 200, data: 'object', pagination: 'none', command: 'auth refresh',
     summary: 'Token grants: authorization_code, refresh_token, client_credentials',
   },
   oauthRevoke: {
@@ -85,22 +90,25 @@ const table = {
   },
   oauthIntrospect: {
     method: 'POST', host: 'auth', path: '/oauth/token/introspect', token: 'bearer-subject', scopes: [],
-    body: 'none', success: 200, pagination: 'none', command: 'auth status', summary: 'Introspect a token',
+    body: 'none', success: 200, data: 'object', pagination: 'none', command: 'auth status',
+    summary: 'Introspect a token',
   },
   tokenIntrospectLegacy: {
     method: 'POST', host: 'api', path: '/public/v1/token/introspect', token: 'bearer-subject', scopes: [],
-    body: 'none', success: 200, pagination: 'none', deprecated: '2026-01-15', command: 'auth status --legacy',
+    body: 'none', success: 200, data: 'object', pagination: 'none', deprecated: '2026-01-15',
+    command: 'auth status --legacy',
     summary: 'Introspect a token (deprecated endpoint)',
   },
 
   // --- API (api.kick.com) ---
   usersGet: {
     method: 'GET', host: 'api', path: '/public/v1/users', token: 'any', scopes: ['user:read'], body: 'none',
-    success: 200, pagination: 'none', command: 'users get', summary: 'Users by id, or the token owner',
+    success: 200, data: 'list', pagination: 'none', command: 'users get',
+    summary: 'Users by id, or the token owner',
   },
   channelsGet: {
     method: 'GET', host: 'api', path: '/public/v1/channels', token: 'any', scopes: ['channel:read'],
-    body: 'none', success: 200, pagination: 'none', command: 'channels get',
+    body: 'none', success: 200, data: 'list', pagination: 'none', command: 'channels get',
     // Kick allows 50 but corrupts ~half of a 50-slug answer (KDD#321): 25 is the safe batch.
     batch: { in: 'query', keys: ['slug', 'broadcaster_user_id'], limit: 25 },
     summary: 'Channels by slug or broadcaster id, or your own',
@@ -112,17 +120,18 @@ const table = {
   },
   rewardsList: {
     method: 'GET', host: 'api', path: '/public/v1/channels/rewards', token: 'user',
-    scopes: ['channel:rewards:read', 'channel:rewards:write'], body: 'none', success: 200, pagination: 'none',
+    scopes: ['channel:rewards:read', 'channel:rewards:write'], body: 'none', success: 200, data: 'list',
+    pagination: 'none',
     command: 'rewards list', summary: 'Channel point rewards',
   },
   rewardsCreate: {
     method: 'POST', host: 'api', path: '/public/v1/channels/rewards', token: 'user',
-    scopes: ['channel:rewards:write'], body: 'json', success: 200, pagination: 'none',
+    scopes: ['channel:rewards:write'], body: 'json', success: 200, data: 'object', pagination: 'none',
     command: 'rewards create', summary: 'Create a reward',
   },
   rewardsUpdate: {
     method: 'PATCH', host: 'api', path: '/public/v1/channels/rewards/{id}', token: 'user',
-    scopes: ['channel:rewards:write'], body: 'json', success: 200, pagination: 'none',
+    scopes: ['channel:rewards:write'], body: 'json', success: 200, data: 'object', pagination: 'none',
     command: 'rewards update', summary: 'Update a reward',
   },
   rewardsDelete: {
@@ -132,25 +141,26 @@ const table = {
   },
   redemptionsList: {
     method: 'GET', host: 'api', path: '/public/v1/channels/rewards/redemptions', token: 'user',
-    scopes: ['channel:rewards:read', 'channel:rewards:write'], body: 'none', success: 200,
+    scopes: ['channel:rewards:read', 'channel:rewards:write'], body: 'none', success: 200, data: 'list',
     pagination: 'next_cursor', batch: { in: 'query', keys: ['id'], limit: 25 },
     command: 'redemptions list', summary: 'Redemptions, grouped by reward',
   },
   redemptionsAccept: {
     method: 'POST', host: 'api', path: '/public/v1/channels/rewards/redemptions/accept', token: 'user',
-    scopes: ['channel:rewards:write'], body: 'json', success: 200, pagination: 'none',
+    scopes: ['channel:rewards:write'], body: 'json', success: 200, data: 'list', pagination: 'none',
     batch: { in: 'body', keys: ['ids'], limit: 25 }, command: 'redemptions accept',
     summary: 'Accept redemptions (answers the ones that failed)',
   },
   redemptionsReject: {
     method: 'POST', host: 'api', path: '/public/v1/channels/rewards/redemptions/reject', token: 'user',
-    scopes: ['channel:rewards:write'], body: 'json', success: 200, pagination: 'none',
+    scopes: ['channel:rewards:write'], body: 'json', success: 200, data: 'list', pagination: 'none',
     batch: { in: 'body', keys: ['ids'], limit: 25 }, command: 'redemptions reject',
     summary: 'Reject redemptions (answers the ones that failed)',
   },
   chatSend: {
     method: 'POST', host: 'api', path: '/public/v1/chat', token: 'user', scopes: ['chat:write'], body: 'json',
-    success: 200, pagination: 'none', command: 'chat send', summary: 'Send a chat message as a user or bot',
+    success: 200, data: 'object', pagination: 'none', command: 'chat send',
+    summary: 'Send a chat message as a user or bot',
   },
   chatDelete: {
     method: 'DELETE', host: 'api', path: '/public/v1/chat/{message_id}', token: 'user',
@@ -169,49 +179,54 @@ const table = {
   },
   livestreamsList: {
     method: 'GET', host: 'api', path: '/public/v2/livestreams', token: 'any', scopes: [], body: 'none',
-    success: 200, pagination: 'next_cursor', limit: { min: 1, max: 100 }, command: 'livestreams list',
+    success: 200, data: 'list', pagination: 'next_cursor', limit: { min: 1, max: 100 }, command: 'livestreams list',
     summary: 'Live streams (v2, cursor-paged)',
   },
   livestreamsListV1: {
     method: 'GET', host: 'api', path: '/public/v1/livestreams', token: 'any', scopes: [], body: 'none',
-    success: 200, pagination: 'none', limit: { min: 1, max: 100 }, deprecated: '2026-06-23',
+    success: 200, data: 'list', pagination: 'none', limit: { min: 1, max: 100 }, deprecated: '2026-06-23',
     command: 'livestreams list --api-version 1', summary: 'Live streams (v1, deprecated)',
   },
   livestreamsStats: {
     method: 'GET', host: 'api', path: '/public/v1/livestreams/stats', token: 'any', scopes: [], body: 'none',
-    success: 200, pagination: 'none', command: 'livestreams stats', summary: 'How many streams are live',
+    success: 200, data: 'object', pagination: 'none', command: 'livestreams stats',
+    summary: 'How many streams are live',
   },
   kicksLeaderboard: {
     method: 'GET', host: 'api', path: '/public/v1/kicks/leaderboard', token: 'user', scopes: ['kicks:read'],
-    body: 'none', success: 200, pagination: 'none', command: 'kicks leaderboard',
+    body: 'none', success: 200, data: 'object', pagination: 'none', command: 'kicks leaderboard',
     summary: "KICKs gifters of the token owner's channel",
   },
   categoriesList: {
     method: 'GET', host: 'api', path: '/public/v2/categories', token: 'any', scopes: [], body: 'none',
-    success: 200, pagination: 'next_cursor', limit: { min: 1, max: 1000, default: 25 },
+    success: 200, data: 'list', pagination: 'next_cursor', limit: { min: 1, max: 1000, default: 25 },
     command: 'categories list', summary: 'Categories (v2, filters, cursor-paged)',
   },
   categoriesSearch: {
     method: 'GET', host: 'api', path: '/public/v1/categories', token: 'any', scopes: [], body: 'none',
-    success: 200, pagination: 'none', deprecated: '2026-01-15', command: 'categories search',
+    success: 200, data: 'list', pagination: 'none', deprecated: '2026-01-15', command: 'categories search',
     summary: 'Search categories (v1, deprecated)',
   },
   categoriesGet: {
     method: 'GET', host: 'api', path: '/public/v1/categories/{category_id}', token: 'any', scopes: [],
-    body: 'none', success: 200, pagination: 'none', deprecated: '2026-01-15', command: 'categories get',
+    body: 'none', success: 200, data: 'object', pagination: 'none', deprecated: '2026-01-15',
+    command: 'categories get',
     summary: 'One category (v1, deprecated)',
   },
   publicKey: {
     method: 'GET', host: 'api', path: '/public/v1/public-key', token: 'none', scopes: [], body: 'none',
-    success: 200, pagination: 'none', command: 'public-key', summary: "Kick's webhook signing public key",
+    success: 200, data: 'object', pagination: 'none', command: 'public-key',
+    summary: "Kick's webhook signing public key",
   },
   eventsList: {
     method: 'GET', host: 'api', path: '/public/v1/events/subscriptions', token: 'any', scopes: [],
-    body: 'none', success: 200, pagination: 'none', command: 'events list', summary: 'Webhook subscriptions',
+    body: 'none', success: 200, data: 'list', pagination: 'none', command: 'events list',
+    summary: 'Webhook subscriptions',
   },
   eventsSubscribe: {
     method: 'POST', host: 'api', path: '/public/v1/events/subscriptions', token: 'any',
-    scopes: ['events:subscribe'], body: 'json', success: 200, pagination: 'none', command: 'events subscribe',
+    scopes: ['events:subscribe'], body: 'json', success: 200, data: 'list', pagination: 'none',
+    command: 'events subscribe',
     summary: 'Subscribe to webhook events',
   },
   eventsUnsubscribe: {
@@ -221,7 +236,7 @@ const table = {
   },
   dropsClaimsList: {
     method: 'GET', host: 'api', path: '/public/v1/drops/claims', token: 'app', scopes: [], body: 'none',
-    success: 200, pagination: 'data_cursor', limit: { min: 1, max: 1000, default: 10 },
+    success: 200, data: 'object', pagination: 'data_cursor', limit: { min: 1, max: 1000, default: 10 },
     command: 'drops claims list', summary: "Drops claims of an organization's campaigns",
   },
   dropsClaimsUpdate: {

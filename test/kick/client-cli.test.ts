@@ -238,3 +238,85 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+// issue 21 item 12: a success whose body is not Kick's envelope fails in the client, for every command
+describe("an answer that is not Kick's envelope", () => {
+  const { fixture, kick } = useFixtureKick()
+
+  const cases: { args: string[]; path: string; answer: { json?: unknown; body?: string }; said: string }[] = [
+    {
+      args: ['users', 'get'],
+      path: '/public/v1/users',
+      answer: { json: [] },
+      said: `GET /public/v1/users answered 200 with [], not Kick's {"data": […]} answer`,
+    },
+    {
+      args: ['users', 'get', '--id', '1'],
+      path: '/public/v1/users',
+      answer: { json: null },
+      said: `GET /public/v1/users answered 200 with null, not Kick's {"data": […]} answer`,
+    },
+    {
+      args: ['livestreams', 'stats'],
+      path: '/public/v1/livestreams/stats',
+      answer: { json: 'a string' },
+      said: `GET /public/v1/livestreams/stats answered 200 with "a string", not Kick's {"data": {…}} answer`,
+    },
+    {
+      args: ['channels', 'get', '--slug', 'xqc'],
+      path: '/public/v1/channels',
+      answer: { json: {} },
+      said: `GET /public/v1/channels answered 200 with {}, not Kick's {"data": […]} answer`,
+    },
+    {
+      args: ['livestreams', 'list'],
+      path: '/public/v2/livestreams',
+      answer: { json: { message: 'OK' } },
+      said: `GET /public/v2/livestreams answered 200 with {"message":"OK"} (no "data"), not Kick's {"data": […]} answer`,
+    },
+    {
+      args: ['rewards', 'list'],
+      path: '/public/v1/channels/rewards',
+      answer: { body: '<!DOCTYPE html><html><body>Just a moment…</body></html>' },
+      said:
+        'GET /public/v1/channels/rewards answered 200 with a body that is not JSON (an HTML page, likely a ' +
+        `Cloudflare challenge), not Kick's {"data": […]} answer`,
+    },
+    {
+      args: ['events', 'list'],
+      path: '/public/v1/events/subscriptions',
+      answer: { json: { data: null, message: 'OK' } },
+      said: 'GET /public/v1/events/subscriptions answered 200 with "data": null, not the list Kick sends',
+    },
+    {
+      args: ['kicks', 'leaderboard'],
+      path: '/public/v1/kicks/leaderboard',
+      answer: { json: { data: [], message: 'OK' } },
+      said: 'GET /public/v1/kicks/leaderboard answered 200 with "data": [], not the object Kick sends',
+    },
+    {
+      args: ['public-key'],
+      path: '/public/v1/public-key',
+      answer: { body: '' },
+      said: `GET /public/v1/public-key answered 200 with an empty body, not Kick's {"data": {…}} answer`,
+    },
+  ]
+
+  for (const { args, path, answer, said } of cases) {
+    it(`kick ${args.join(' ')} given ${answer.body === undefined ? JSON.stringify(answer.json) : 'a non-JSON body'}: one line naming the endpoint, exit 1`, async () => {
+      fixture().stub('GET', path, answer)
+      const result = await kick(args)
+      expect(result).toMatchObject({ code: 1, stdout: '', stderr: `Error: ${said}\n` })
+    })
+  }
+
+  it('the OAuth server too: kick auth status given [] for the introspection', async () => {
+    fixture().stub('POST', '/oauth/token/introspect', { json: [] })
+    const result = await kick(['auth', 'status'], { KICK_AUTH_URL: fixture().url })
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: POST /oauth/token/introspect answered 200 with [], not a JSON object\n',
+    })
+  })
+})

@@ -332,7 +332,8 @@ describe('KickClient against a real server', () => {
     const error = await client.call('livestreamsStats').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(KickError)
     expect((error as KickError).message).toBe(
-      'Kick answered 200 with a body that is not JSON (an HTML page, likely a Cloudflare challenge)',
+      'GET /public/v1/livestreams/stats answered 200 with a body that is not JSON (an HTML page, likely a ' +
+        'Cloudflare challenge), not Kick\'s {"data": {…}} answer',
     )
     kick.verify()
   })
