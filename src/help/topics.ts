@@ -15,6 +15,10 @@ export const HELP_TOPICS = {
   KICK_AUTH_URL        the OAuth server (default https://id.kick.com)
   BROWSER              a command \`kick login\` runs with the authorize URL instead of the system browser
   NGROK_AUTHTOKEN      for \`kick listen --tunnel ngrok\`
+  HTTPS_PROXY          the proxy for https:// requests, http://[user:password@]host:port (CONNECT tunnels)
+  HTTP_PROXY           the proxy for http:// requests (absolute-form); https_proxy, http_proxy win
+  NO_PROXY             hosts (and their subdomains), IPs, CIDR ranges, each with an optional :port, or *,
+                       that kick reaches directly (no_proxy wins); loopback hosts never use a proxy
   NO_COLOR             no colour (there is none either when the output is not a terminal)
   XDG_CONFIG_HOME      where config.json lives (default ~/.config; kick/config.json inside)
   XDG_CACHE_HOME       where kick keeps its start-up cache (default ~/.cache)

@@ -1,10 +1,15 @@
-import http, { type IncomingMessage } from 'node:http'
+import http, { type ClientRequest, type IncomingMessage } from 'node:http'
 import { createRequire } from 'node:module'
+import { isIP } from 'node:net'
+
+import { describeProxy, type Proxy, proxyFor } from './proxy.js'
 
 /**
  * One HTTP/1.1 exchange over node:http or node:https, the body read whole: what every part of kick that
  * talks HTTP uses (the Kick client, the public-key fetch, `--forward-to`, `kick trigger`, the mock's
- * deliveries).
+ * deliveries, the update check), through the proxy the environment names (src/kick/proxy.ts): plain HTTP
+ * in absolute form, HTTPS through a CONNECT tunnel, written here on node:http (a few lines, where an agent
+ * package would be a dependency to load).
  *
  * Why not fetch (or ky, which is built on it): on Node 20 the first touch of fetch, Request or Headers
  * evaluates undici (http2, tls, web streams: ~24 ms), and its first request compiles undici's WebAssembly
@@ -97,38 +102,125 @@ function exchange(
   request: HttpRequest,
 ): Promise<HttpResponse> {
   const transport = target.protocol === 'https:' ? lazy<typeof import('node:https')>('node:https') : http
+  const proxy = proxyFor(target)
   return new Promise<HttpResponse>((resolve, reject) => {
     request.signal?.throwIfAborted()
-    const outgoing = transport.request(target, { method: request.method ?? 'GET', headers })
+    let outgoing: ClientRequest | undefined
+    /** the CONNECT request that opens a tunnel through the proxy, while it is open */
+    let tunnel: ClientRequest | undefined
     let answered = false
     const fail = (error: Error): void => {
       clearTimeout(timer)
       request.signal?.removeEventListener('abort', abort)
-      outgoing.destroy()
+      tunnel?.destroy()
+      outgoing?.destroy()
       const code = (error as NodeJS.ErrnoException).code
-      const stale = outgoing.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE')
+      const stale = outgoing?.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE')
       reject(stale ? new StaleConnection(error) : error)
+    }
+    /** A failure to reach the proxy, or of the proxy: the only host kick connects to when one applies. */
+    const proxyFailed = (error: Error): void => {
+      const code = (error as NodeJS.ErrnoException).code
+      fail(
+        proxy && code && !answered && !outgoing?.reusedSocket
+          ? new ProxyError(proxy, describeCode(code))
+          : error,
+      )
     }
     const timer = setTimeout(() => fail(new TimeoutError(request.timeoutMs)), request.timeoutMs)
     const abort = (): void => fail(asError(request.signal?.reason))
     request.signal?.addEventListener('abort', abort, { once: true })
 
-    outgoing.on('error', fail)
-    outgoing.on('response', (incoming) => {
-      answered = true
-      readBody(incoming, request.maxBytes ?? MAX_ANSWER_BYTES).then((text) => {
-        clearTimeout(timer)
-        request.signal?.removeEventListener('abort', abort)
-        resolve({
-          status: incoming.statusCode ?? 0,
-          statusText: incoming.statusMessage ?? '',
-          headers: headerPairs(incoming.rawHeaders),
-          text,
-        })
-      }, fail)
+    const send = (made: ClientRequest, onError = fail): void => {
+      outgoing = made
+      outgoing.on('error', onError)
+      outgoing.on('response', (incoming) => {
+        answered = true
+        readBody(incoming, request.maxBytes ?? MAX_ANSWER_BYTES).then((text) => {
+          clearTimeout(timer)
+          request.signal?.removeEventListener('abort', abort)
+          resolve({
+            status: incoming.statusCode ?? 0,
+            statusText: incoming.statusMessage ?? '',
+            headers: headerPairs(incoming.rawHeaders),
+            text,
+          })
+        }, fail)
+      })
+      outgoing.end(request.body)
+    }
+    const method = request.method ?? 'GET'
+    if (!proxy) return send(transport.request(target, { method, headers }))
+    const proxyHeaders = proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}
+    if (target.protocol === 'http:') {
+      // plain HTTP: the whole URL goes to the proxy (absolute form), which resolves and connects
+      return send(
+        http.request({
+          host: unbracket(proxy.url.hostname),
+          port: proxy.url.port || 80,
+          method,
+          path: target.href,
+          headers: { ...headers, host: target.host, ...proxyHeaders },
+        }),
+        proxyFailed,
+      )
+    }
+    // HTTPS: a CONNECT tunnel to the target's host and port, then TLS to the target inside it. The proxy
+    // resolves the name; kick never does.
+    const authority = `${target.hostname}:${target.port || 443}`
+    tunnel = http.request({
+      host: unbracket(proxy.url.hostname),
+      port: proxy.url.port || 80,
+      method: 'CONNECT',
+      path: authority,
+      headers: { host: authority, ...proxyHeaders },
+      agent: false,
     })
-    outgoing.end(request.body)
+    tunnel.on('error', proxyFailed)
+    tunnel.on('connect', (answer, socket) => {
+      tunnel = undefined
+      if (answer.statusCode !== 200) {
+        socket.destroy()
+        const status = `${answer.statusCode} ${answer.statusMessage ?? ''}`.trim()
+        return fail(new ProxyError(proxy, `answered CONNECT ${authority} with ${status}`))
+      }
+      const tls = lazy<typeof import('node:tls')>('node:tls')
+      send(
+        transport.request(target, {
+          method,
+          headers,
+          // with no agent, the default port (in the Host header) is not known to be https'
+          defaultPort: 443,
+          createConnection: () => {
+            const host = unbracket(target.hostname)
+            // the certificate is checked against the target's name (SNI carries names, not addresses)
+            return tls.connect({ socket, host, servername: isIP(host) ? undefined : host })
+          },
+        }),
+      )
+    })
+    tunnel.end()
   })
+}
+
+/** `[::1]` → `::1`: a URL keeps the brackets of an IPv6 host, a connection takes the address. */
+function unbracket(hostname: string): string {
+  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
+}
+
+function describeCode(code: string): string {
+  if (code === 'ECONNREFUSED') return 'it refused the connection (ECONNREFUSED)'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `its host was not found (${code})`
+  if (code === 'ECONNRESET') return 'it closed the connection (ECONNRESET)'
+  return code
+}
+
+/** The proxy refused, was not there, or failed: said naming the proxy (never its credentials). */
+export class ProxyError extends Error {
+  override name = 'ProxyError'
+  constructor(proxy: Proxy, reason: string) {
+    super(`through the proxy ${describeProxy(proxy)}: ${reason}`)
+  }
 }
 
 /** Why an exchange failed, in Node's word for it where there is one (`ECONNREFUSED`), else its message. */
