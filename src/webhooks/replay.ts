@@ -32,9 +32,8 @@ export interface ReplayItem {
 
 /**
  * The saved deliveries named by `paths` (files, folders of `*.json` files, not recursive, or `-` for one on
- * stdin), in arrival
- * order: the `received_at` the listener wrote, else Kick's timestamp header, ties by file name (a ULID id
- * sorts by time). `problems` holds one line per file that cannot be replayed (and per path that holds none).
+ * stdin), in arrival order: the `received_at` the listener wrote, else Kick's timestamp header, ties by file
+ * name (a ULID id sorts by time). `problems` holds one line per file that cannot be replayed (and per path that holds none).
  */
 export async function collectSavedDeliveries(
   paths: readonly string[],
@@ -75,7 +74,17 @@ export async function collectSavedDeliveries(
       await take(path)
       continue
     }
-    const names = (await readdir(path, { withFileTypes: true }))
+    let entries
+    try {
+      entries = await readdir(path, { withFileTypes: true })
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException
+      problems.push(
+        `${path}: cannot list it (${code === 'EACCES' ? 'permission denied' : (code ?? message)})`,
+      )
+      continue
+    }
+    const names = entries
       .filter((entry) => entry.name.endsWith('.json') && !entry.name.startsWith('.') && !entry.isDirectory())
       .map((entry) => entry.name)
       .sort()
