@@ -132,7 +132,8 @@ class LocaltunnelClient {
     } catch (error) {
       if (error instanceof AnswerTooLargeError)
         throw new KickError(`${where} answered more than ${formatBytes(MAX_ANSWER_BYTES)}: not a tunnel`)
-      throw new KickError(`${where} cannot be reached (${failureReason(error)}): check --tunnel-host`)
+      const advice = this.options.tunnelHost ? 'check --tunnel-host' : 'check the network'
+      throw new KickError(`${where} cannot be reached (${failureReason(error)}): ${advice}`)
     } finally {
       this.registering = undefined
     }
@@ -246,7 +247,7 @@ class LocaltunnelClient {
     if (this.forgotten && !this.live()) {
       const again = await this.register(this.registration.id, REREGISTER_TIMEOUT_MS).catch((error: Error) => {
         // the server itself is not back yet: say why in its own words, without the start's advice
-        throw new Error(error.message.replace(/: check --tunnel-host$/, ''))
+        throw new Error(error.message.replace(/: check (--tunnel-host|the network)$/, ''))
       })
       if (this.closed) return
       if (again.url !== this.registration.url) {
