@@ -9,7 +9,8 @@
  *              module.enableCompileCache)
  *   listen     3,000 signed events from 32 keep-alive senders, timed after 1,000 of warm-up: events/s of
  *              `kick listen` over a bare node:http + crypto.verify server (medians of 9 interleaved runs),
- *              p99 answer latency; then 30,000 more, RSS before/after, and every event printed exactly once
+ *              p99 answer latency; then 30,000 more, RSS before/after, and every event printed exactly once;
+ *              the memory deduplication holds at 1,000,000 ids (26-byte ULIDs, and 128-byte ids, the most taken)
  *   paginate   `kick categories list --paginate --json` over 10,000 and 1,000,000 items: peak RSS
  *   hostile    the answer latency of 50 real deliveries, each on a new connection, while 2,000 idle and
  *              trickling connections are held open against `kick listen`
@@ -348,6 +349,36 @@ async function listen(): Promise<void> {
     all.size === events.length && kick.listener.lines() === events.length,
   )
   kick.listener.child.kill('SIGTERM')
+  dedupMemory()
+}
+
+/**
+ * What deduplication holds when full (1,000,000 ids), against the README's figures: Kick's ids are ULIDs
+ * (26 characters), and the listener refuses any over 128 bytes, the worst case (bench/seen-ids-memory.ts).
+ */
+function dedupMemory(): void {
+  for (const [length, stated] of [
+    [26, 150],
+    [128, 240],
+  ] as const) {
+    const child = spawnSync(
+      NODE,
+      ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'seen-ids-memory.ts'), String(length)],
+      { cwd: ROOT, env: ENV },
+    )
+    if (child.status !== 0) throw new Error(`seen-ids-memory.ts failed: ${child.stderr.toString()}`)
+    const measured = JSON.parse(child.stdout.toString()) as {
+      ids: number
+      heapMiB: number
+      peakRssMiB: number
+    }
+    report(
+      `listen dedupe memory, ${measured.ids.toLocaleString('en')} ids of ${length} bytes`,
+      `peak RSS +${measured.peakRssMiB.toFixed(0)} MiB (heap ${measured.heapMiB.toFixed(0)} MiB after GC)`,
+      `≤ ${stated} MiB (README)`,
+      measured.peakRssMiB <= stated,
+    )
+  }
 }
 
 async function paginate(): Promise<void> {

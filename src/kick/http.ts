@@ -26,6 +26,11 @@ export interface HttpRequest {
   signal?: AbortSignal
   /** the most the answer's body may be, after decompression (default {@link MAX_ANSWER_BYTES}) */
   maxBytes?: number
+  /**
+   * Read only this much of the answer's body, and drop the connection rather than read on: the answer is
+   * what came by then (`truncated`), not an error. For a caller that needs little more than the status.
+   */
+  excerptBytes?: number
 }
 
 /**
@@ -40,6 +45,8 @@ export interface HttpResponse {
   /** names lower-cased, in the order the server sent them; repeated names stay repeated */
   headers: [name: string, value: string][]
   text: string
+  /** the body went on past `excerptBytes`: `text` is its beginning */
+  truncated?: boolean
 }
 
 /** The answer's body (decompressed) was larger than the request allowed: reading stopped there. */
@@ -136,7 +143,11 @@ function exchange(
       outgoing.on('error', onError)
       outgoing.on('response', (incoming) => {
         answered = true
-        readBody(incoming, request.maxBytes ?? MAX_ANSWER_BYTES).then((text) => {
+        const limit =
+          request.excerptBytes !== undefined
+            ? { maxBytes: request.excerptBytes, excerpt: true }
+            : { maxBytes: request.maxBytes ?? MAX_ANSWER_BYTES, excerpt: false }
+        readBody(incoming, limit).then(({ text, truncated }) => {
           clearTimeout(timer)
           request.signal?.removeEventListener('abort', abort)
           resolve({
@@ -144,6 +155,7 @@ function exchange(
             statusText: incoming.statusMessage ?? '',
             headers: headerPairs(incoming.rawHeaders),
             text,
+            ...(truncated && { truncated }),
           })
         }, fail)
       })
@@ -237,10 +249,14 @@ export function headerValue(response: HttpResponse, name: string): string | unde
 /**
  * The body as text; a compressed one (sent although we never ask for it) is decompressed as it arrives.
  * Reading stops, and the connection is dropped, as soon as the body (raw, or decompressed) passes
- * `maxBytes`: a gzip bomb costs at most that much memory, never what it inflates to.
+ * `maxBytes`: a gzip bomb costs at most that much memory, never what it inflates to. With `excerpt`, passing it
+ * is no error: the first `maxBytes` are the answer, and the rest is never read.
  */
-function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
+function readBody(
+  incoming: IncomingMessage,
+  { maxBytes, excerpt }: { maxBytes: number; excerpt: boolean },
+): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
     const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
     const declared = Number(incoming.headers['content-length'])
     let decoder: import('node:stream').Transform | undefined
@@ -262,18 +278,26 @@ function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string> 
       incoming.destroy()
       reject(error)
     }
-    if (declared > maxBytes) return fail(new AnswerTooLargeError(maxBytes))
+    const finish = (truncated = false): void => {
+      if (settled) return
+      settled = true
+      if (truncated) {
+        decoder?.destroy()
+        incoming.destroy()
+      }
+      resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated })
+    }
+    const tooLarge = (): void => (excerpt ? finish(true) : fail(new AnswerTooLargeError(maxBytes)))
+    if (declared > maxBytes && !excerpt) return fail(new AnswerTooLargeError(maxBytes))
     // events rather than `for await`: the stream's async iterator costs a first-use compile on every start
     const collect = (chunk: Buffer): void => {
       if (settled) return
       size += chunk.length
-      if (size > maxBytes) return fail(new AnswerTooLargeError(maxBytes))
+      if (size > maxBytes) {
+        chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)))
+        return tooLarge()
+      }
       chunks.push(chunk)
-    }
-    const finish = (): void => {
-      if (settled) return
-      settled = true
-      resolve(Buffer.concat(chunks).toString('utf8'))
     }
     let received = 0
     incoming.on('error', fail)
@@ -282,18 +306,18 @@ function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string> 
     })
     if (!decoder) {
       incoming.on('data', collect)
-      incoming.on('end', finish)
+      incoming.on('end', () => finish())
       return
     }
     // The compressed bytes count too: a compressed body is never bigger than what it inflates to, except
     // for a hostile one that never ends.
     incoming.on('data', (chunk: Buffer) => {
       received += chunk.length
-      if (received > maxBytes) fail(new AnswerTooLargeError(maxBytes))
+      if (received > maxBytes) tooLarge()
     })
     incoming.pipe(decoder)
     decoder.on('data', collect)
-    decoder.on('end', finish)
+    decoder.on('end', () => finish())
     decoder.on('error', (error) => {
       // an empty body (a HEAD, a 204) is empty whatever its Content-Encoding says
       if (received === 0) finish()

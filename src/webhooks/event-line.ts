@@ -55,39 +55,92 @@ const name = (value: unknown, path: string): string => {
   return typeof username === 'string' && username ? username : '?'
 }
 
+/** How much of a payload (or of a field that is not text) a terminal line shows when no summary fits. */
+const PREVIEW_CHARS = 100
+
+/** A field as a person reads it: text as it is, anything else as the start of its JSON. */
+const asText = (value: unknown): string =>
+  typeof value === 'object' && value !== null ? jsonPreview(value, PREVIEW_CHARS) : String(value)
+
+/**
+ * The first `max` characters of `value` as JSON (`JSON.stringify(value).slice(0, max)` for what JSON.parse
+ * makes), written with a stack of its own rather than by recursion, and only as far as `max`: a signed
+ * delivery nested 100,000 deep costs what its first characters do, where JSON.stringify or String() would
+ * overflow the call stack.
+ */
+export function jsonPreview(value: unknown, max: number): string {
+  let out = ''
+  const open: { items: readonly unknown[] | Payload; keys?: string[]; next: number }[] = []
+  let pending = value
+  let hasPending = true
+  while (out.length < max) {
+    if (hasPending) {
+      hasPending = false
+      if (Array.isArray(pending)) {
+        out += '['
+        open.push({ items: pending, next: 0 })
+      } else if (typeof pending === 'object' && pending !== null) {
+        out += '{'
+        open.push({ items: pending as Payload, keys: Object.keys(pending), next: 0 })
+      } else {
+        const scalar = typeof pending === 'string' ? pending.slice(0, max) : pending
+        out += JSON.stringify(scalar) ?? 'null'
+      }
+      continue
+    }
+    const frame = open.at(-1)
+    if (!frame) break
+    const { keys, items } = frame
+    if (frame.next === (keys ?? (items as unknown[])).length) {
+      out += keys ? '}' : ']'
+      open.pop()
+      continue
+    }
+    if (frame.next > 0) out += ','
+    if (keys) {
+      const key = keys[frame.next]!
+      out += `${JSON.stringify(key)}:`
+      pending = (items as Payload)[key]
+    } else pending = (items as unknown[])[frame.next]
+    frame.next++
+    hasPending = true
+  }
+  return out.slice(0, max)
+}
+
 /** What happened, in a few words, per event type: the part of a terminal line a person reads. */
 export function describeEvent(type: string | null, payload: unknown): string {
   const p = payload
   switch (type) {
     case 'chat.message.sent':
-      return `${name(p, 'sender')}: ${emotesAsNames(String(field(p, 'content') ?? ''))}`
+      return `${name(p, 'sender')}: ${emotesAsNames(asText(field(p, 'content') ?? ''))}`
     case 'channel.followed':
       return `${name(p, 'follower')} followed ${name(p, 'broadcaster')}`
     case 'channel.subscription.new':
-      return `${name(p, 'subscriber')} subscribed to ${name(p, 'broadcaster')} (${String(field(p, 'duration'))} mo)`
+      return `${name(p, 'subscriber')} subscribed to ${name(p, 'broadcaster')} (${asText(field(p, 'duration'))} mo)`
     case 'channel.subscription.renewal':
-      return `${name(p, 'subscriber')} renewed (${String(field(p, 'duration'))} mo)`
+      return `${name(p, 'subscriber')} renewed (${asText(field(p, 'duration'))} mo)`
     case 'channel.subscription.gifts': {
       const giftees = field(p, 'giftees')
       const count = Array.isArray(giftees) ? giftees.length : '?'
       return `${name(p, 'gifter')} gifted ${count} sub${count === 1 ? '' : 's'}`
     }
     case 'channel.reward.redemption.updated':
-      return `${name(p, 'redeemer')} redeemed "${String(field(p, 'reward.title'))}" (${String(field(p, 'status'))})`
+      return `${name(p, 'redeemer')} redeemed "${asText(field(p, 'reward.title'))}" (${asText(field(p, 'status'))})`
     case 'livestream.status.updated':
       return field(p, 'is_live')
-        ? `${name(p, 'broadcaster')} went live: ${String(field(p, 'title'))}`
+        ? `${name(p, 'broadcaster')} went live: ${asText(field(p, 'title'))}`
         : `${name(p, 'broadcaster')} went offline`
     case 'livestream.metadata.updated':
-      return `title "${String(field(p, 'metadata.title'))}", category ${String(field(p, 'metadata.category.name'))}`
+      return `title "${asText(field(p, 'metadata.title'))}", category ${asText(field(p, 'metadata.category.name'))}`
     case 'moderation.banned': {
       const expires = field(p, 'metadata.expires_at')
-      return `${name(p, 'moderator')} ${expires ? 'timed out' : 'banned'} ${name(p, 'banned_user')}: ${String(field(p, 'metadata.reason') ?? '')}`
+      return `${name(p, 'moderator')} ${expires ? 'timed out' : 'banned'} ${name(p, 'banned_user')}: ${asText(field(p, 'metadata.reason') ?? '')}`
     }
     case 'kicks.gifted':
-      return `${name(p, 'sender')} gifted ${String(field(p, 'gift.amount'))} kicks (${String(field(p, 'gift.name'))})`
+      return `${name(p, 'sender')} gifted ${asText(field(p, 'gift.amount'))} kicks (${asText(field(p, 'gift.name'))})`
     default:
-      return JSON.stringify(payload).slice(0, 100)
+      return jsonPreview(payload, PREVIEW_CHARS)
   }
 }
 

@@ -43,6 +43,12 @@ export interface ForwarderOptions {
   forwarded: (outcome: ForwardOutcome) => void
 }
 
+/**
+ * Of the local app's answer only the status is used: this much of its body is read, and the rest is not (the
+ * connection is dropped), so an app answering gigabytes costs a forward nothing.
+ */
+const ANSWER_EXCERPT_BYTES = 4 * 1024
+
 interface Job {
   id: string
   headers: Record<string, string>
@@ -117,6 +123,7 @@ export class Forwarder {
         body: job.body,
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
+        excerptBytes: ANSWER_EXCERPT_BYTES,
       })
       const ms = performance.now() - started
       this.options.forwarded({ ...outcome, status: response.status, statusText: response.statusText, ms })

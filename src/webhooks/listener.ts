@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 import { EVENT_TYPES } from '../kick/events.js'
+import { clip } from '../output/sanitize.js'
 import { capConnections, MAX_CONNECTIONS } from './connection-cap.js'
 import { eventJsonLine, eventRecord, type ListenDisplay } from './event-line.js'
+import { FoldedLog } from './folded-log.js'
 import { deliveryHeaders, Forwarder } from './forwarder.js'
 import { LineWriter } from './line-writer.js'
 import type { PublicKeys } from './public-key.js'
@@ -30,6 +32,12 @@ const KNOWN_TYPES = new Set<string>([...EVENT_TYPES, DROPS_EVENT_TYPE])
 export const STOP_GRACE_MS = 5_000
 /** Given to each line a stop gave up on; how its delivery knows it was not printed because of the stop. */
 const STDOUT_STALLED = new Error(`stdout did not drain within ${STOP_GRACE_MS / 1000} s`)
+/**
+ * How much of what a request chose a log line repeats: its URL, and a message id or type (ids over 128 bytes
+ * are refused; the type header is unsigned, up to Node's 16 KiB of headers).
+ */
+const SHOWN_URL_CHARS = 200
+const SHOWN_ID_CHARS = 128
 /** The repeats waiting on a delivery that had none (one shared empty list: no allocation per delivery). */
 const NO_REPEATS: readonly ServerResponse[] = []
 
@@ -97,9 +105,13 @@ export class WebhookListener {
   readonly finished: Promise<string>
 
   private readonly verifyOptions: VerifyOptions
+  private readonly rejections: FoldedLog
+  private readonly duplicates: FoldedLog
 
   constructor(private readonly options: ListenerOptions) {
     this.verifyOptions = { maxAgeMs: options.maxAgeMs }
+    this.rejections = new FoldedLog((line) => options.display.rejected(line), 'rejected requests')
+    this.duplicates = new FoldedLog(options.log, 'duplicates')
     this.recent = new SeenIds(options.maxAgeMs, SEEN_IDS_CAPACITY, (held) =>
       options.log(
         `more than ${held.toLocaleString('en')} message ids inside the replay window: the oldest are forgotten first, so deduplication is partial from now on`,
@@ -177,6 +189,8 @@ export class WebhookListener {
       server.closeAllConnections()
       await closed
     }
+    this.rejections.flush()
+    this.duplicates.flush()
     await Promise.all([
       this.forwarder?.drain(STOP_GRACE_MS),
       withDeadline(this.writer.flush(), Math.max(0, deadline - Date.now())),
@@ -243,8 +257,9 @@ export class WebhookListener {
     id?: string,
   ): void {
     const from = req.socket.remoteAddress ?? '?'
-    this.options.display.rejected(
-      `rejected ${status} ${req.method} ${req.url} from ${from}${id ? ` (${id})` : ''}: ${reason}`,
+    const url = clip(req.url ?? '', SHOWN_URL_CHARS)
+    this.rejections.line(
+      `rejected ${status} ${req.method} ${url} from ${from}${id ? ` (${clip(id, SHOWN_ID_CHARS)})` : ''}: ${reason}`,
     )
     reply(res, status, { error: reason })
   }
@@ -281,7 +296,7 @@ export class WebhookListener {
       return
     }
     if (this.recent.has(delivery.id)) {
-      this.options.log(`duplicate ${delivery.id} (${delivery.type}): answered 200, not printed again`)
+      this.duplicated(delivery)
       return reply(res, 200, { duplicate: delivery.id })
     }
     // --events names documented types only: a delivery without a type is not among them
@@ -299,7 +314,7 @@ export class WebhookListener {
     if (type !== null && !KNOWN_TYPES.has(type) && !this.newTypes.has(type)) {
       this.newTypes.add(type)
       this.options.log(
-        `new event type ${type}: printed as received (not one of the ${EVENT_TYPES.length} Kick documents)`,
+        `new event type ${clip(type, SHOWN_ID_CHARS)}: printed as received (not one of the ${EVENT_TYPES.length} Kick documents)`,
       )
     }
     const text = this.eventText(delivery, receivedAt)
@@ -315,7 +330,7 @@ export class WebhookListener {
       (error: Error) => {
         this.trouble.unsaved++
         this.options.log(
-          `not saved ${delivery.id} (${delivery.type}) to ${saveDir}: ${error.message}: answered 500, not printed`,
+          `not saved ${delivery.id} (${clip(String(delivery.type), SHOWN_ID_CHARS)}) to ${saveDir}: ${error.message}: answered 500, not printed`,
         )
         this.notTaken(res, delivery, 500, 'listener cannot save')
       },
@@ -373,12 +388,18 @@ export class WebhookListener {
     const repeats = this.pending.get(delivery.id)!
     this.pending.delete(delivery.id)
     for (const repeat of repeats) {
-      this.options.log(`duplicate ${delivery.id} (${delivery.type}): answered 200, not printed again`)
+      this.duplicated(delivery)
       reply(repeat, 200, { duplicate: delivery.id })
     }
     this.forwarder?.push(delivery.id, headers ?? deliveryHeaders(req.rawHeaders), body)
     const limit = this.options.count
     if (limit !== undefined && this.printed >= limit) this.finishedResolve(`${limit} events received`)
+  }
+
+  /** A replay of a captured delivery is signed: a flood of them is folded like rejections. */
+  private duplicated(delivery: VerifiedDelivery): void {
+    const type = clip(String(delivery.type), SHOWN_ID_CHARS)
+    this.duplicates.line(`duplicate ${delivery.id} (${type}): answered 200, not printed again`)
   }
 
   /** Not written to stdout: the reader went away, or a stop gave up on it. */

@@ -1,4 +1,7 @@
-/** How many message ids dedupe holds at most: ~100 MB at worst, far more than Kick sends in a window. */
+/**
+ * How many message ids dedupe holds at most, far more than Kick sends in a window: measured by `npm run bench`
+ * at ~140 MB of peak RSS with Kick's 26-character ids, ~220 MB with ids at the 128-byte limit (the README's figures).
+ */
 export const SEEN_IDS_CAPACITY = 1_000_000
 
 /**

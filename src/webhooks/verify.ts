@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 
 import { DROPS_HEADERS, EVENT_HEADERS } from '../kick/events.js'
+import { clip } from '../output/sanitize.js'
 import { formatDuration } from './duration.js'
 import { verifySignature } from './signature.js'
 
@@ -60,6 +61,14 @@ export interface VerifyOptions {
 }
 
 export const SIGNATURE_MISMATCH = 'signature does not match'
+
+/**
+ * Kick's message ids are ULIDs (26 characters); a longer one than this is refused (400) before anything is
+ * done with it, so that the ids deduplication holds, and what a log line repeats of them, stay small.
+ */
+export const MAX_MESSAGE_ID_BYTES = 128
+/** How much of a timestamp header a rejection's reason repeats. */
+const SHOWN_TIMESTAMP_CHARS = 40
 
 /**
  * A header, looked up case-insensitively by its lower-cased name; a repeated header counts as malformed
@@ -151,10 +160,17 @@ export function verifyDelivery(
   }
   const messageId = id
   const stamp = timestamp
+  // Node decodes header values as Latin-1: a character is a byte as sent
+  if (messageId.length > MAX_MESSAGE_ID_BYTES)
+    return reject(400, `message id longer than ${MAX_MESSAGE_ID_BYTES} bytes (Kick's are 26)`, messageId)
 
   const stampMs = RFC_3339.test(stamp) ? Date.parse(stamp) : NaN
   if (Number.isNaN(stampMs))
-    return reject(400, `timestamp ${JSON.stringify(stamp)} is not RFC 3339`, messageId)
+    return reject(
+      400,
+      `timestamp ${JSON.stringify(clip(stamp, SHOWN_TIMESTAMP_CHARS))} is not RFC 3339`,
+      messageId,
+    )
 
   let match: TrustedKey | undefined
   for (const trusted of keys) {
@@ -171,13 +187,13 @@ export function verifyDelivery(
     if (age > options.maxAgeMs)
       return reject(
         401,
-        `timestamp ${stamp} is older than ${formatDuration(options.maxAgeMs)} (replay)`,
+        `timestamp ${clip(stamp, SHOWN_TIMESTAMP_CHARS)} is older than ${formatDuration(options.maxAgeMs)} (replay)`,
         messageId,
       )
     if (-age > options.maxAgeMs)
       return reject(
         401,
-        `timestamp ${stamp} is more than ${formatDuration(options.maxAgeMs)} ahead`,
+        `timestamp ${clip(stamp, SHOWN_TIMESTAMP_CHARS)} is more than ${formatDuration(options.maxAgeMs)} ahead`,
         messageId,
       )
   }

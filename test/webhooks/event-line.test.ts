@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { emotesAsNames, eventJsonLine, eventRecord } from '../../src/webhooks/event-line.js'
+import { emotesAsNames, eventJsonLine, eventRecord, jsonPreview } from '../../src/webhooks/event-line.js'
 import type { VerifiedDelivery } from '../../src/webhooks/verify.js'
 
 function delivery(bodyText: string, overrides: Partial<VerifiedDelivery> = {}): VerifiedDelivery {
@@ -71,5 +71,34 @@ describe('emotesAsNames', () => {
     expect(emotesAsNames('[emote:x:KEKW] [emote:12:] [emote:12:a b]')).toBe(
       '[emote:x:KEKW] [emote:12:] [emote:12:a b]',
     )
+  })
+})
+
+describe('jsonPreview', () => {
+  it('is the start of JSON.stringify for what JSON.parse makes', () => {
+    const values: unknown[] = [
+      null,
+      true,
+      42.5,
+      'a "quoted"\n line',
+      [],
+      {},
+      [1, [2, [3, {}]], { a: null }],
+      { user: { name: 'x', tags: ['a', 'b'] }, empty: [], n: -1e21, s: '\u001b[31m' },
+      JSON.parse(JSON.stringify({ long: 'y'.repeat(500), list: Array.from({ length: 100 }, (_, i) => i) })),
+    ]
+    for (const value of values)
+      for (const max of [0, 1, 7, 40, 100, 10_000])
+        expect(jsonPreview(value, max), `${JSON.stringify(value)} ${max}`).toBe(
+          JSON.stringify(value).slice(0, max),
+        )
+  })
+
+  it('walks 100,000 levels without recursing (JSON.stringify overflows the stack there before Node 26)', () => {
+    const depth = 100_000
+    const arrays: unknown = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`)
+    const objects: unknown = JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)
+    expect(jsonPreview(arrays, 100)).toBe('['.repeat(100))
+    expect(jsonPreview(objects, 12)).toBe('{"a":{"a":{"')
   })
 })

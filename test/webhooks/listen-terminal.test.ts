@@ -108,6 +108,35 @@ describe.skipIf(!hasScript)('kick listen in a terminal', () => {
   })
 })
 
+describe.skipIf(!hasScript)('kick listen in a terminal, deliveries nested 100,000 deep', () => {
+  it('prints a signed body of 100,000 nested arrays, and a chat message whose content is that deep, and answers 200', async () => {
+    const kick = listenInTerminal(['--public-key-file', key.pemFile, '--count', '2'])
+    await until(() => /Listening on (\S+)/.test(kick.plain()), 'the banner')
+    const url = /Listening on (\S+)/.exec(kick.plain())![1]!
+
+    const depth = 100_000
+    const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`
+    const chat = samplePayload('chat.message.sent')
+    const chatBody = JSON.stringify({ ...chat, content: '@' }).replace('"@"', nested)
+    // a type Kick has not documented: its line is the start of the payload's JSON
+    const deep = delivery(key.privateKey, { type: 'channel.hype.train', body: nested })
+    const deepChat = delivery(key.privateKey, { type: 'chat.message.sent', body: chatBody })
+    // before: 500 "Maximum call stack size exceeded", on every retry
+    expect(await send(url, deep)).toEqual({ status: 200, body: '' })
+    expect(await send(url, deepChat)).toEqual({ status: 200, body: '' })
+    expect(await kick.exited).toBe(0)
+
+    const plain = kick.plain().split('\n')
+    // the human line summarises: the start of the JSON, cut to the terminal's width
+    const hype = plain.find((line) => / channel\.hype\.train /.test(line))!
+    expect(hype).toMatch(/^\d\d:\d\d:\d\d channel\.hype\.train {11}\[{41}…$/)
+    const sent = plain.find((line) => / chat\.message\.sent /.test(line))!
+    expect(sent).toMatch(/^\d\d:\d\d:\d\d chat\.message\.sent {12}sender_name: \[\[\[\[/)
+    for (const line of [hype, sent]) expect(displayWidth(line)).toBeLessThanOrEqual(80)
+    expect(kick.plain()).not.toMatch(/call stack|request failed/)
+  })
+})
+
 describe('kick listen at its edges', () => {
   it('--port N on a port in use: one line naming --port, exit 1', async () => {
     const taken = createTcpServer()
