@@ -3,7 +3,7 @@ import { Args, loadHelpClass } from '@oclif/core'
 import { KickCommand, flagsWithoutJson } from '../base-command.js'
 import { UsageError } from '../errors.js'
 import { explainUnknown } from '../help/suggest.js'
-import { HELP_TOPICS, isHelpTopic } from '../help/topics.js'
+import { HELP_TOPICS, helpWidth, isHelpTopic, renderHelpTopic } from '../help/topics.js'
 
 export default class HelpCommand extends KickCommand<typeof HelpCommand> {
   static summary = 'Help for kick, a topic or a command'
@@ -27,7 +27,7 @@ export default class HelpCommand extends KickCommand<typeof HelpCommand> {
     const words = this.positionals
     const [first] = words
     if (words.length === 1 && first !== undefined && isHelpTopic(first)) {
-      this.log(HELP_TOPICS[first].text)
+      this.log(renderHelpTopic(HELP_TOPICS[first], helpWidth()))
       return
     }
     const id = words.join(':')

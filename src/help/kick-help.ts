@@ -24,6 +24,13 @@ export default class KickHelp extends Help {
     return super.sortedTopics.filter((topic) => !this.config.findCommand(topic.name))
   }
 
+  /** The root help's first line (package.json's description) wrapped at words, like the rest of help. */
+  formatRoot(): string {
+    const root = super.formatRoot()
+    const end = root.indexOf('\n')
+    return end === -1 ? this.wrap(root, 0) : `${this.wrap(root.slice(0, end), 0)}${root.slice(end)}`
+  }
+
   async showRootHelp(): Promise<void> {
     await super.showRootHelp()
     const bin = this.config.bin

@@ -304,11 +304,12 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     }
     const loggedIn = () => ({ KICK_API_URL: api.url, KICK_ACCESS_TOKEN: 'package-test-token' })
 
-    it('kick --help: the topics', async () => {
+    it('kick --help: the topics, no line wider than the terminal', async () => {
       const result = await atTerminal(['--help'])
       expect(result.code, result.output).toBe(0)
       expect(result.text).toContain('$ kick [COMMAND]')
       expect(result.text).toMatch(/^ {2}users +Kick users$/m)
+      for (const line of result.text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100)
     })
 
     it('kick help environment', async () => {
