@@ -26,6 +26,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   bundle
     .execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
     .then(() => {
+      // after the command's output: a line when a newer kick is out, and at most once a day a detached check
+      try {
+        const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
+        bundle.updateNotice({ argv, version: pjson.version, root, cacheDir })
+      } catch {
+        // the notice never fails a command
+      }
       // The command is done (its run() waits for its own servers and children): exit now, rather than let
       // Node tear down V8's heap and its environment first (~2 ms of every command). Not while stdout or
       // stderr still holds a write (pipes are asynchronous on macOS and Windows, and oclif does not wait

@@ -33,6 +33,8 @@ const commandId = (file) => relative(commandsDir, file).replace(/\.ts$/, '').spl
 const entry = [
   `export { execute } from '@oclif/core'`,
   `export { default as commandNotFound } from './hooks/command-not-found.js'`,
+  // bin/run.js calls it once a command is done (src/update/notice.ts)
+  `export { updateNotice } from './update/notice.js'`,
   // oclif takes the help class from this export's .default: a getter, so only showing help loads it
   `export const KickHelp = { get default() { return require('./help/kick-help.js').default } }`,
   `export const COMMANDS = {`,
@@ -323,6 +325,25 @@ writeFileSync(
     outputs: Object.assign({}, ...metafiles.map((metafile) => metafile.outputs)),
   }),
 )
+// The update check runs in a detached child (src/update/notice.ts starts it, at most once a day): a file of its
+// own, so that child loads the HTTP transport and nothing of oclif.
+await build({
+  ...shared,
+  stdin: {
+    contents: [
+      `import { checkLatest } from './update/check.js'`,
+      `const [registry, state] = process.argv.slice(2)`,
+      `if (registry && state) checkLatest(registry, state).catch(() => undefined)`,
+    ].join('\n'),
+    resolveDir: join(root, 'src'),
+    sourcefile: 'update-check.ts',
+    loader: 'ts',
+  },
+  outfile: join(root, 'dist', 'update-check.cjs'),
+  format: 'cjs',
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+})
 // bin/run.js keeps a code cache per command, and finds which command a run is for in this list of ids
 writeFileSync(join(root, 'dist', 'command-ids.json'), JSON.stringify(files.map(commandId)))
 console.log(`dist/kick.cjs: ${files.length} commands bundled`)

@@ -36,7 +36,12 @@ export const HELP_TOPICS = {
       ['NO_COLOR', 'no colour (there is none either when the output is not a terminal)'],
       ['XDG_CONFIG_HOME', 'where config.json lives (default ~/.config; kick/config.json inside)'],
       ['XDG_CACHE_HOME', 'where kick keeps its start-up cache (default ~/.cache)'],
-      ['CI', 'when set, kick never prompts, even at a terminal'],
+      ['KICK_NO_UPDATE_NOTIFIER', 'when set, kick never checks for a newer version nor says one is out'],
+      [
+        'npm_config_registry',
+        'the registry the daily update check asks (default https://registry.npmjs.org)',
+      ],
+      ['CI', 'when set, kick never prompts, even at a terminal, and never checks for updates'],
     ],
   },
   'exit-codes': {

@@ -74,6 +74,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     KICK_AUTH_URL: 'http://127.0.0.1:9',
     // never open a real browser from a test
     BROWSER: 'true',
+    // never ask the real registry for a newer kick from a test (test/update/notice.test.ts turns it on)
+    KICK_NO_UPDATE_NOTIFIER: '1',
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key]

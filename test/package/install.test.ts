@@ -26,6 +26,7 @@ const SHIPPED = [
   'dist/keychain-child.js',
   'dist/kick.cjs',
   'dist/paths.cjs',
+  'dist/update-check.cjs',
   'oclif.manifest.json',
   'package.json',
 ]
@@ -192,6 +193,33 @@ describe('the packed tarball, installed globally as a user installs it', () => {
     expect(help.stdout).toContain('kick users get')
     expect(help.stderr).toMatch(/ oclif:main process\.execPath: /)
     expect(help.stderr).not.toContain('Cannot find module')
+  })
+
+  it('tells of a newer kick-cli in a terminal, from what its detached check asked the registry', async () => {
+    const registry = await FixtureServer.start()
+    try {
+      registry.stub('GET', '/kick-cli', { json: { name: 'kick-cli', 'dist-tags': { latest: '99.0.0' } } })
+      const cache = join(temp, 'update-cache')
+      const env = { PATH: nodeFirstPath(), XDG_CACHE_HOME: cache, KICK_NO_UPDATE_NOTIFIER: undefined }
+      const inTerminal = () =>
+        runKick(['webhook', 'sample', 'kicks.gifted'], {
+          bin: kick,
+          terminal: true,
+          env: { ...env, npm_config_registry: registry.url },
+        })
+      expect((await inTerminal()).code).toBe(0)
+      const state = join(cache, 'kick', 'update-check')
+      for (let waited = 0; !existsSync(state) || !readFileSync(state, 'utf8'); waited += 50) {
+        if (waited > 20_000) throw new Error('the update check wrote nothing')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      const second = await inTerminal()
+      expect(second.stdout).toContain(
+        `A new version of kick is available: ${pjson.version} → 99.0.0. Update with: npm install -g kick-cli@latest`,
+      )
+    } finally {
+      await registry.close()
+    }
   })
 
   it('runs kick listen --demo --count 2 --json', async () => {
@@ -456,6 +484,8 @@ describe('the packed tarball, installed globally as a user installs it', () => {
           HOME: home,
           LANG: 'C.UTF-8',
           TERM: 'xterm-256color',
+          // a person's terminal, but no update check against the real registry from a test
+          KICK_NO_UPDATE_NOTIFIER: '1',
         },
         stdio: ['pipe', 'pipe', 'pipe'],
       })
