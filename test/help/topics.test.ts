@@ -68,7 +68,7 @@ describe('in an 80-column terminal', () => {
   it('kick help environment in a pipe is laid out for 80 columns, as the rest of help', async () => {
     const result = await runKick(['help', 'environment'])
     expect(result.stdout).toContain(
-      '  KICK_API_URL         the API server (default https://api.kick.com); point it\n                       at `kick mock start`\n',
+      '  KICK_API_URL              the API server (default https://api.kick.com); point\n                            it at `kick mock start`\n',
     )
   })
 })
