@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http'
 import { createServer } from 'node:net'
 
-import { BIN, baseEnv, ROOT } from '../helpers/run-kick.js'
+import { BIN, baseEnv, isolatedHome, ROOT } from '../helpers/run-kick.js'
 
 /** `kick mock start` as a user runs it: the URL comes from the export lines it prints. */
 export class MockProcess {
@@ -122,5 +122,31 @@ export async function webhookReceiver(): Promise<{
         server.close(() => resolve())
         server.closeAllConnections()
       }),
+  }
+}
+
+/** No keychain: secrets and the app token go to 0600 files (a warning line on stderr). */
+export const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+
+/**
+ * `kick mock start --fault …` for one test, and the environment of a CLI pointed at it with an app's client
+ * credentials in a home of its own (nobody logged in: app tokens). Stopped afterwards, pass or fail.
+ */
+export async function withMockProcess(
+  faults: string[],
+  test: (mock: MockProcess, env: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const mock = await MockProcess.start(faults.flatMap((fault) => ['--fault', fault]))
+  try {
+    await test(mock, {
+      ...isolatedHome(),
+      ...NO_KEYCHAIN,
+      KICK_API_URL: mock.url,
+      KICK_AUTH_URL: mock.url,
+      KICK_CLIENT_ID: 'mock-app',
+      KICK_CLIENT_SECRET: 'mock-app-secret',
+    })
+  } finally {
+    await mock.stop()
   }
 }

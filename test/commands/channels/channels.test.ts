@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import { ok, type RecordedRequest } from '../../helpers/fixture-server.js'
 import { expectRejectedBeforeAnyRequest, lines, useFixtureKick } from '../../helpers/fixture-kick.js'
-import { isolatedHome, runKick } from '../../helpers/run-kick.js'
-import { MockProcess } from '../../mock/mock-process.js'
-
-/** No keychain: the app token is cached in a 0600 file (a warning line on stderr). */
-const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+import { runKick } from '../../helpers/run-kick.js'
+import { withMockProcess } from '../../mock/mock-process.js'
 
 /** A channel as Kick answers it (REFERENCE §2.2), trimmed to what a test needs to tell them apart. */
 function channel(slug: string, id: number) {
@@ -197,16 +194,7 @@ describe('kick channels update', () => {
 
 describe('kick channels get with an app token, against the mock', () => {
   it('without --slug or --broadcaster-id: Kick’s 400 becomes a clear exit 4; with one it works', async () => {
-    const mock = await MockProcess.start()
-    try {
-      const env = {
-        ...isolatedHome(),
-        ...NO_KEYCHAIN,
-        KICK_API_URL: mock.url,
-        KICK_AUTH_URL: mock.url,
-        KICK_CLIENT_ID: 'app',
-        KICK_CLIENT_SECRET: 'secret',
-      }
+    await withMockProcess([], async (_mock, env) => {
       const own = await runKick(['channels', 'get'], { env })
       expect(own.code).toBe(4)
       expect(own.stdout).toBe('')
@@ -218,8 +206,6 @@ describe('kick channels get with an app token, against the mock', () => {
       const bySlug = await runKick(['channels', 'get', '--slug', 'mockstreamer'], { env })
       expect(bySlug.code, bySlug.stderr).toBe(0)
       expect(JSON.parse(bySlug.stdout)).toEqual([expect.objectContaining({ slug: 'mockstreamer' })])
-    } finally {
-      await mock.stop()
-    }
+    })
   })
 })

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { isolatedHome, runKick } from '../../helpers/run-kick.js'
-import { MockProcess, webhookReceiver } from '../../mock/mock-process.js'
+import { runKick } from '../../helpers/run-kick.js'
+import { webhookReceiver, withMockProcess } from '../../mock/mock-process.js'
 
 /** `kick events doctor` against the mock, healthy and with each fault that breaks one of its checks. */
 
@@ -16,29 +16,6 @@ interface Check {
   ok: boolean
   detail: string
   fix?: string
-}
-
-/** No keychain: the app token is cached in a 0600 file (a warning line on stderr). */
-const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
-
-async function withMock(
-  faults: string[],
-  test: (mock: MockProcess, env: Record<string, string>) => Promise<void>,
-): Promise<void> {
-  const mock = await MockProcess.start(faults.flatMap((fault) => ['--fault', fault]))
-  try {
-    const env = {
-      ...isolatedHome(),
-      ...NO_KEYCHAIN,
-      KICK_API_URL: mock.url,
-      KICK_AUTH_URL: mock.url,
-      KICK_CLIENT_ID: 'doctor-app',
-      KICK_CLIENT_SECRET: 'doctor-secret',
-    }
-    await test(mock, env)
-  } finally {
-    await mock.stop()
-  }
 }
 
 const doctor = async (env: Record<string, string>, ...args: string[]) => {
@@ -55,7 +32,7 @@ const errorLine = (stderr: string): string | undefined =>
 
 describe('kick events doctor', () => {
   it('all pass (app token, scopes, subscriptions, a URL that answers 200): exit 0, the checks as data', async () => {
-    await withMock([], async (_mock, env) => {
+    await withMockProcess([], async (_mock, env) => {
       const receiver = await webhookReceiver()
       try {
         const subscribed = await runKick(
@@ -102,7 +79,7 @@ describe('kick events doctor', () => {
   })
 
   it('in a terminal: one line per check, a mark and the check’s name', async () => {
-    await withMock([], async (_mock, env) => {
+    await withMockProcess([], async (_mock, env) => {
       const result = await runKick(['events', 'doctor'], { env, terminal: true })
       expect(result.code).toBe(0)
       const lines = result.stdout.split('\n').filter((line) => /^[✓✗] /.test(line))
@@ -115,7 +92,7 @@ describe('kick events doctor', () => {
   })
 
   it('subscriptions-duplicated: the twin is flagged with the unsubscribe that removes it, exit 1', async () => {
-    await withMock(['subscriptions-duplicated'], async (_mock, env) => {
+    await withMockProcess(['subscriptions-duplicated'], async (_mock, env) => {
       const subscribed = await runKick(
         ['events', 'subscribe', 'channel.followed', '--broadcaster-id', '100001'],
         { env },
@@ -143,7 +120,7 @@ describe('kick events doctor', () => {
   })
 
   it('waf: no app token and nothing to subscribe with; each failed check says what to do', async () => {
-    await withMock(['waf'], async (_mock, env) => {
+    await withMockProcess(['waf'], async (_mock, env) => {
       const result = await doctor(env)
       expect(result.code).toBe(1)
       expect(result.checks.map((check) => [check.check, check.ok])).toEqual([
@@ -158,7 +135,7 @@ describe('kick events doctor', () => {
   })
 
   it('a user token without events:subscribe fails the scope check; with it, it passes', async () => {
-    await withMock([], async (mock, env) => {
+    await withMockProcess([], async (mock, env) => {
       const without = await doctor({ ...env, KICK_ACCESS_TOKEN: await mock.token({ scopes: ['user:read'] }) })
       expect(without.code).toBe(1)
       expect(without.checks[1]).toEqual({
@@ -183,7 +160,7 @@ describe('kick events doctor', () => {
   })
 
   it('--url answering 401, or not at all, fails with what to do; a bad --url is exit 2', async () => {
-    await withMock([], async (_mock, env) => {
+    await withMockProcess([], async (_mock, env) => {
       const refusing = createServer((_req, res) => res.writeHead(401).end('bad signature'))
       await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve))
       try {

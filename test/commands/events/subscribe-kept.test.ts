@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { runKick } from '../../helpers/run-kick.js'
-import { MockProcess } from '../../mock/mock-process.js'
+import { type MockProcess, withMockProcess } from '../../mock/mock-process.js'
 import { startKick, stopKick } from '../../webhooks/helpers.js'
 
 /**
@@ -17,18 +17,12 @@ const answers = (mock: MockProcess, route: string): string[] =>
 
 const LISTING = 'GET /public/v1/events/subscriptions'
 
-async function withMock(
+/** A mock with these faults, and a CLI pointed at it with a user token of the seeded streamer. */
+const withMock = (
   faults: string[],
   test: (mock: MockProcess, env: Record<string, string>) => Promise<void>,
-): Promise<void> {
-  const mock = await MockProcess.start(faults.flatMap((fault) => ['--fault', fault]))
-  try {
-    const env = { KICK_API_URL: mock.url, KICK_AUTH_URL: mock.url, KICK_ACCESS_TOKEN: await mock.token() }
-    await test(mock, env)
-  } finally {
-    await mock.stop()
-  }
-}
+): Promise<void> =>
+  withMockProcess(faults, async (mock, env) => test(mock, { ...env, KICK_ACCESS_TOKEN: await mock.token() }))
 
 describe('kick events subscribe: confirmed in the listing', () => {
   it('names each subscription Kick answered 200 for but does not list, and exits 1', async () => {

@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import { ok } from '../../helpers/fixture-server.js'
 import { expectRejectedBeforeAnyRequest, lines, TOKEN, useFixtureKick } from '../../helpers/fixture-kick.js'
-import { isolatedHome, runKick } from '../../helpers/run-kick.js'
-import { MockProcess } from '../../mock/mock-process.js'
-
-/** No keychain: the app token is cached in a 0600 file (a warning line on stderr). */
-const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/kick-test-bus' }
+import { runKick } from '../../helpers/run-kick.js'
+import { withMockProcess } from '../../mock/mock-process.js'
 
 const me = {
   user_id: 721956,
@@ -85,16 +82,7 @@ describe('kick users get', () => {
 
 describe('kick users get with an app token, against the mock', () => {
   it('without --id: the mock’s 400 (as Kick’s on channels) becomes the exit-4 advice', async () => {
-    const mock = await MockProcess.start()
-    try {
-      const env = {
-        ...isolatedHome(),
-        ...NO_KEYCHAIN,
-        KICK_API_URL: mock.url,
-        KICK_AUTH_URL: mock.url,
-        KICK_CLIENT_ID: 'app',
-        KICK_CLIENT_SECRET: 'secret',
-      }
+    await withMockProcess([], async (_mock, env) => {
       const result = await runKick(['users', 'get'], { env })
       expect(result.code).toBe(4)
       expect(result.stdout).toBe('')
@@ -105,8 +93,6 @@ describe('kick users get with an app token, against the mock', () => {
       const byId = await runKick(['users', 'get', '--id', '100002'], { env })
       expect(byId.code, byId.stderr).toBe(0)
       expect(JSON.parse(byId.stdout)).toEqual([expect.objectContaining({ user_id: 100002 })])
-    } finally {
-      await mock.stop()
-    }
+    })
   })
 })
