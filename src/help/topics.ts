@@ -33,7 +33,12 @@ export const HELP_TOPICS = {
         'hosts (and their subdomains), IPs, CIDR ranges, each with an optional :port, or *, that kick reaches ' +
           'directly (no_proxy wins); loopback hosts never use a proxy',
       ],
-      ['NO_COLOR', 'no colour (there is none either when the output is not a terminal)'],
+      ['NO_COLOR', 'no colour, whatever else is set (without it, colour only at a terminal)'],
+      [
+        'FORCE_COLOR',
+        'colour on stderr lines and tables also where they do not go to a terminal (0: none at all); ' +
+          'CLICOLOR_FORCE the same',
+      ],
       ['XDG_CONFIG_HOME', 'where config.json lives (default ~/.config; kick/config.json inside)'],
       ['XDG_CACHE_HOME', 'where kick keeps its start-up cache (default ~/.cache)'],
       ['KICK_NO_UPDATE_NOTIFIER', 'when set, kick never checks for a newer version nor says one is out'],

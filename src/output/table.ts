@@ -1,4 +1,5 @@
 import { escapeControls } from './sanitize.js'
+import { cyan } from './terminal.js'
 
 /** A column of a terminal table: a header and how to read the cell from a row. */
 export interface Column<Row> {
@@ -40,11 +41,12 @@ export async function renderTable<Row>(
     allHead.map((header) => !/(^|\s)ID$/.test(header)),
   )
   // cut here, by display width: cli-table3 measures with an older string-width of its own
-  const head = shown.map((i, at) => cutToWidth(allHead[i]!, widths[at]!))
+  // coloured here, by kick's rule (terminal.ts), not by cli-table3's own colour detection
+  const head = shown.map((i, at) => cyan(cutToWidth(allHead[i]!, widths[at]!), process.stdout))
   const table = new Table({
     head,
     colWidths: widths.map((width) => width + 2),
-    style: { head: process.env.NO_COLOR ? [] : ['cyan'], border: [], compact: true },
+    style: { head: [], border: [], compact: true },
   })
   table.push(...allCells.map((row) => shown.map((i, at) => cutToWidth(row[i]!, widths[at]!))))
   return { text: table.toString(), hidden: allHead.filter((_, i) => !shown.includes(i)) }

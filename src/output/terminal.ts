@@ -1,6 +1,14 @@
-/** Colour only for a terminal, and never with NO_COLOR (https://no-color.org). */
-export function colourEnabled(stream: NodeJS.WriteStream = process.stderr): boolean {
-  return !process.env.NO_COLOR && Boolean(stream.isTTY)
+/**
+ * Colour for a terminal, decided as chalk-based tools do, but NO_COLOR (https://no-color.org) wins over
+ * everything. FORCE_COLOR (but `0` or `false`, which turn colour off even at a terminal) and CLICOLOR_FORCE
+ * (but `0`) turn it on where the stream is not a terminal: a pager, a CI log that renders ANSI.
+ */
+export function colourEnabled(stream: Pick<NodeJS.WriteStream, 'isTTY'> = process.stderr): boolean {
+  const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE } = process.env
+  if (NO_COLOR) return false
+  if (FORCE_COLOR !== undefined) return FORCE_COLOR !== '0' && FORCE_COLOR !== 'false'
+  if (CLICOLOR_FORCE && CLICOLOR_FORCE !== '0') return true
+  return Boolean(stream.isTTY)
 }
 
 export function paint(code: number, text: string, stream: NodeJS.WriteStream = process.stderr): string {
