@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline'
 
-import { AuthError, isRedirect, KickError } from '../errors.js'
+import { ApiError, AuthError, isRedirect, KickError } from '../errors.js'
 import { openBrowser } from './browser.js'
 import { CallbackListener } from './loopback.js'
+import { oauthErrorCode } from './oauth.js'
 import { authorizeUrl, newPkceLogin } from './pkce.js'
 import type { Session } from './session.js'
 import { userTokensFromGrant } from './tokens.js'
@@ -114,6 +115,13 @@ export async function loginWithBrowser(session: Session, options: LoginOptions):
     tokens = userTokensFromGrant(grant, { scopes: [...options.scopes], client_id: options.clientId })
   } catch (error) {
     if (isRedirect(error)) throw error
+    // invalid_grant: the code itself was refused (expired, used, another redirect URI), not the app's secret
+    if (error instanceof ApiError && oauthErrorCode(error.body) === 'invalid_grant')
+      throw new AuthError(
+        'Kick did not accept the login code (invalid_grant: it expired, was already used, or was issued for ' +
+          "another redirect URI than the app's): run `kick login` again",
+        error.body,
+      )
     throw new AuthError(
       `Kick did not exchange the login code for tokens (${(error as Error).message}): check the client secret ` +
         '(`kick config set client-secret`) and run `kick login` again',

@@ -103,3 +103,13 @@ export interface Introspection {
   /** unix seconds */
   exp?: number | null
 }
+
+/** The OAuth `error` code of an answer's body (`invalid_grant`), when it has one. */
+export function oauthErrorCode(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown }
+    return typeof parsed?.error === 'string' ? parsed.error : undefined
+  } catch {
+    return undefined
+  }
+}

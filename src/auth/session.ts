@@ -4,7 +4,7 @@ import type { Settings } from '../config/config.js'
 import { configDir } from '../config/paths.js'
 import { ApiError, AuthError, isRedirect, KickError } from '../errors.js'
 import type { Endpoint } from '../kick/endpoints.js'
-import type { OAuthClient } from './oauth.js'
+import { type OAuthClient, oauthErrorCode } from './oauth.js'
 import type { SecretStore, StoredSecret } from './secret-store.js'
 import { fixedTokenProvider } from './token-provider.js'
 import { type AccessToken, loginCommand, type TokenProvider } from '../kick/token-provider.js'
@@ -344,14 +344,4 @@ export function notLoggedIn(profile: string, options: { scope?: string; orEnv?: 
   return new AuthError(
     `not logged in${which}: run \`${loginCommand(profile, options.scope ? [options.scope] : [])}\`${orEnv}`,
   )
-}
-
-/** The OAuth `error` code of an answer's body (`invalid_grant`), when it has one. */
-function oauthErrorCode(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown }
-    return typeof parsed?.error === 'string' ? parsed.error : undefined
-  } catch {
-    return undefined
-  }
 }

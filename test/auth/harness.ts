@@ -51,6 +51,12 @@ if (mode === 'forge') {
   appendFileSync(process.env.BROWSER_LOG + '.answers', statuses.join(' '))
   await fetch(callback)
 }
+if (mode === 'wrong-code') {
+  const answer = await fetch(url, { redirect: 'manual' })
+  const callback = new URL(answer.headers.get('location'))
+  callback.searchParams.set('code', 'a-code-kick-never-issued')
+  await fetch(callback)
+}
 if (mode === 'deny') {
   const asked = new URL(url).searchParams
   const callback = new URL(asked.get('redirect_uri'))

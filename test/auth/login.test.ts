@@ -5,7 +5,15 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import type { MockKick } from '../../src/mock/server.js'
-import { AuthWorld, authWorldHooks, CLIENT_ID, CLIENT_SECRET, startKick } from './harness.js'
+import {
+  AuthWorld,
+  authWorldHooks,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  keyringAvailable,
+  readPair,
+  startKick,
+} from './harness.js'
 
 describe('kick login', () => {
   let mock: MockKick
@@ -90,6 +98,16 @@ describe('kick login', () => {
     expect(result.stderr).not.toMatch(/Error/)
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({ user_id: 100001, scopes: ['user:read'] })
+  })
+
+  it('a code Kick refuses with invalid_grant: exit 4, log in again, nothing stored', async () => {
+    const result = await world.login('user:read', { BROWSER_MODE: 'wrong-code' })
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('Error:'))).toEqual([
+      "Error: Kick did not accept the login code (invalid_grant: it expired, was already used, or was issued for another redirect URI than the app's): run `kick login` again",
+    ])
+    expect(readPair(world, keyringAvailable())).toBeUndefined()
   })
 
   it('reports an error=access_denied callback as such, exit 4', async () => {
