@@ -141,12 +141,13 @@ export function originForm(target: string | undefined): URL | undefined {
 }
 
 /**
- * Whether a request's `Host` names this machine: an IP address (a DNS rebinding needs a name: a page cannot
+ * Whether a request's `Host` may reach the mock: an IP address (a DNS rebinding needs a name: a page cannot
  * make a browser send `Host: 127.0.0.1` to its own server), `localhost` or a `*.localhost` name (RFC 6761:
- * always loopback), or the host the mock was started on. Any other name is a page on some domain whose DNS
- * now points at this machine: it may send requests, and as the same origin read the answers.
+ * always loopback), or one of `names` (the host the mock was started on, `--allowed-host`). Any other name is
+ * a page on some domain whose DNS now points at this machine: it may send requests, and as the same origin
+ * read the answers.
  */
-export function hostIsThisMachine(header: string | undefined, boundHost: string): boolean {
+export function hostAllowed(header: string | undefined, names: readonly string[]): boolean {
   // HTTP/1.0 without Host; a browser always sends one (Node refuses an HTTP/1.1 request without it)
   if (header === undefined) return true
   const authority = header.trim().toLowerCase()
@@ -154,7 +155,11 @@ export function hostIsThisMachine(header: string | undefined, boundHost: string)
     ? authority.slice(1, authority.indexOf(']'))
     : authority.replace(/:\d*$/, '').replace(/\.$/, '')
   if (isIP(name)) return true
-  return name === 'localhost' || name.endsWith('.localhost') || name === boundHost.toLowerCase()
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    names.some((allowed) => allowed.toLowerCase() === name)
+  )
 }
 
 /** The media type of a Content-Type, without its parameters: `application/json; charset=utf-8` → `application/json`. */

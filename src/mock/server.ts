@@ -13,7 +13,7 @@ import { Faults, type FaultSpec } from './faults.js'
 import {
   apiError,
   badRequestReply,
-  hostIsThisMachine,
+  hostAllowed,
   type MockRequest,
   originForm,
   readBody,
@@ -37,6 +37,8 @@ export interface MockOptions {
   port?: number
   /** default 127.0.0.1 */
   host?: string
+  /** names besides loopback ones and `host` that a request's `Host` may carry (`--allowed-host`) */
+  allowedHosts?: readonly string[]
   /** when set, only this client id is accepted */
   clientId?: string
   /** when set, only this client secret is accepted */
@@ -138,11 +140,12 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
   }
 
   const host = options.host ?? '127.0.0.1'
+  const hostNames = [host, ...(options.allowedHosts ?? [])]
   const server = createServer((req, res) => {
     const started = Date.now()
     // the path only (queries can carry tokens: revoke's ?token=), and cut short: whoever sends it chooses it
     const path = clip(originForm(req.url)?.pathname ?? req.url ?? '', LOGGED_PATH_CHARS)
-    handle(req, res, { context, limiter, faults, issueToken, host })
+    handle(req, res, { context, limiter, faults, issueToken, hostNames })
       .catch((error: unknown) => {
         log(`mock error on ${req.method} ${path}: ${(error as Error).stack ?? String(error)}`)
         // whatever went wrong may go wrong again while answering: then the connection is cut, the mock goes on
@@ -188,8 +191,8 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
 const LOGGED_PATH_CHARS = 200
 
 interface Services {
-  /** the host the mock listens on, a name requests may carry in `Host` */
-  host: string
+  /** the names besides loopback ones a request may carry in `Host`: the host the mock listens on, --allowed-host */
+  hostNames: readonly string[]
   context: MockContext
   limiter?: RateLimiter
   faults: Faults
@@ -203,12 +206,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
   const url = originForm(target)
   if (!url) return writeReply(res, badRequestReply('the request target must be a path (/...)'))
   // every route, the API's too: a rebound page would otherwise read the mock's answers as its own origin's
-  if (!hostIsThisMachine(req.headers.host, services.host))
+  if (!hostAllowed(req.headers.host, services.hostNames))
     return writeReply(
       res,
       apiError(
         403,
-        'Forbidden: the Host header names no loopback address or name of this mock (DNS rebinding?)',
+        'Forbidden: the Host header names no loopback address or name of this mock (DNS rebinding?); ' +
+          'kick mock start --allowed-host NAME serves a name of your own',
       ),
     )
   const method = (req.method ?? 'GET').toUpperCase()

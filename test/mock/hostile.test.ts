@@ -103,6 +103,20 @@ describe('kick mock start against hostile requests', () => {
       expect((await rawGet(port, '/public/v1/public-key', { host })).status, host).toBe(200)
   })
 
+  it('--allowed-host serves a name of your own (a docker-compose service), and still no other', async () => {
+    const named = await MockProcess.start(['--allowed-host', 'kick-mock', '--allowed-host', 'Mock.Internal'])
+    try {
+      const namedPort = Number(new URL(named.url).port)
+      for (const host of [`kick-mock:${namedPort}`, 'mock.internal'])
+        expect((await rawGet(namedPort, '/public/v1/public-key', { host })).status, host).toBe(200)
+      const other = await rawGet(namedPort, '/public/v1/public-key', { host: 'evil.example' })
+      expect(other.status).toBe(403)
+      expect(other.text).toContain('kick mock start --allowed-host NAME serves a name of your own')
+    } finally {
+      await named.stop()
+    }
+  })
+
   it('answers any malformed request with a 4xx and goes on serving', async () => {
     const answers: Record<string, number> = {}
     for (const target of [

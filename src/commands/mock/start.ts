@@ -20,7 +20,7 @@ Viewers, from another terminal (they find the mock through KICK_API_URL): \`kick
 \`kick mock trigger\`, or POST /mock/chat, /mock/redeem, /mock/trigger/EVENT. POST /mock/clock \
 {"advance_seconds":N} moves the mock's clock forward, so a timeout ends without waiting for it. The /mock/ routes \
 take Content-Type: application/json only (415 otherwise), and a Host that names neither loopback nor --host is \
-refused (403) everywhere: web pages in a browser can reach 127.0.0.1 too.
+refused (403) everywhere unless --allowed-host names it: web pages in a browser can reach 127.0.0.1 too.
 
 --fault NAME[=VALUE] makes it misbehave like production; VALUE is a fraction (waf=0.2: a fifth of the answers) \
 or a count (server-error=2: the first two), none for every time:
@@ -58,6 +58,11 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
       default: DEFAULT_MOCK_PORT,
     }),
     host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    'allowed-host': Flags.string({
+      description:
+        'a name clients reach the mock by (a docker-compose service, say), besides localhost and --host; repeatable (other names get 403: DNS rebinding)',
+      multiple: true,
+    }),
     'webhook-url': Flags.string({ description: 'where signed webhook events are POSTed' }),
     seed: Flags.string({
       description: 'JSON file of extra users and channels: {"users":[{user_id,name,...}],"channels":[...]}',
@@ -111,6 +116,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
       mock = await startMockKick({
         port: flags.port,
         host: flags.host,
+        allowedHosts: flags['allowed-host'],
         webhookUrl,
         seed,
         clientId: flags['client-id'],
