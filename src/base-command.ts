@@ -12,6 +12,7 @@ import { write, writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
 import { dim, interactive, red, yellow } from './output/terminal.js'
 import { escapeControls, escapeLines } from './output/sanitize.js'
+import { redactSecrets } from './output/redact.js'
 
 /** What declining a confirmation says, everywhere (exit 1); the README quotes it. */
 export const DECLINED = 'cancelled: nothing was changed'
@@ -140,14 +141,17 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
     if (this.jq) {
       // oclif prints a command's result after its catch: a filter failing on it is reported here
       try {
-        process.stdout.write(this.jq.run(JSON.stringify(json)))
+        process.stdout.write(redactSecrets(this.jq.run(JSON.stringify(json))))
       } catch (error) {
         void this.catch(error as Error)
       }
       return
     }
-    if (process.stdout.isTTY) super.logJson(json)
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    // kick's secrets never reach stdout, even inside data a server sent back
+    const text = JSON.stringify(json, null, 2)
+    const redacted = redactSecrets(text)
+    if (process.stdout.isTTY) super.logJson(redacted === text ? json : JSON.parse(redacted))
+    else process.stdout.write(`${redacted}\n`)
   }
 
   /** JSON when asked for, and whenever stdout is not a terminal (scripts get JSON without asking). */

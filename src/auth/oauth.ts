@@ -1,5 +1,6 @@
 import type { Settings } from '../config/config.js'
 import { AuthError } from '../errors.js'
+import { rememberSecret } from '../output/redact.js'
 import type { KickClient } from '../kick/client.js'
 import type { TokenGrant } from './tokens.js'
 import type { AccessToken } from '../kick/token-provider.js'
@@ -88,7 +89,11 @@ export class OAuthClient {
   }
 
   private async grant(form: Record<string, string>): Promise<TokenGrant> {
+    // what a grant sends and gets is never printed, whoever echoes it
+    for (const key of ['client_secret', 'refresh_token', 'code', 'code_verifier']) rememberSecret(form[key])
     const { data } = await this.kick.call<TokenGrant>('oauthToken', { body: form })
+    rememberSecret(data?.access_token)
+    rememberSecret(data?.refresh_token)
     if (!data || typeof data.access_token !== 'string')
       throw new AuthError('the OAuth server answered without an access token: run `kick login`')
     return data

@@ -5,6 +5,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../config/files.js'
 import { checkPrivateDir, configDirError } from '../config/private-dir.js'
 import { configDir } from '../config/paths.js'
 import { KickError } from '../errors.js'
+import { rememberSecret } from '../output/redact.js'
 import { Keychain, KeychainUnavailable } from './keychain.js'
 
 /** What is kept per profile: the user token pair, the cached app token, the app's client secret. */
@@ -75,6 +76,7 @@ export class SecretStore {
     const file = SecretStore.fallbackFile(profile, item)
     const value = await readIfExists(file)
     if (value !== undefined) found.push({ value, storage: 'file', file })
+    for (const copy of found) rememberStored(item, copy.value)
     if (silent) {
       if (found.length === 0 && item !== 'app-token') {
         throw new KickError(
@@ -89,6 +91,7 @@ export class SecretStore {
   }
 
   async set(profile: string, item: SecretItem, value: string): Promise<StoredSecret> {
+    rememberStored(item, value)
     const file = SecretStore.fallbackFile(profile, item)
     try {
       await this.keychain.set(SecretStore.account(profile, item), value)
@@ -131,6 +134,18 @@ export class SecretStore {
     if (this.warned) return
     this.warned = true
     this.warn(message)
+  }
+}
+
+/** Tells the redactor the secrets in a stored value: the client secret, or a token pair's JSON. */
+function rememberStored(item: SecretItem, value: string): void {
+  if (item === 'client-secret') return rememberSecret(value)
+  try {
+    const parsed = JSON.parse(value) as { access_token?: unknown; refresh_token?: unknown }
+    rememberSecret(parsed?.access_token)
+    rememberSecret(parsed?.refresh_token)
+  } catch {
+    // not a pair: nothing kick would print from it
   }
 }
 

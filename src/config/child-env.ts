@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 
-/**
- * The environment variables that hold kick's secrets (SPEC §2, §7): a program kick starts (the `$BROWSER`
- * opener, cloudflared, the keychain helper) has no use for them, and a browser or a tunnel client that logs
- * its environment, or a `$BROWSER` that is someone else's script, must not get them.
- */
-export const SECRET_ENV = ['KICK_ACCESS_TOKEN', 'KICK_CLIENT_SECRET', 'NGROK_AUTHTOKEN'] as const
+import { SECRET_ENV } from '../output/redact.js'
+
+// The variables that hold kick's secrets (SECRET_ENV): a program kick starts (the `$BROWSER` opener,
+// cloudflared, the keychain helper) has no use for them, and a browser or a tunnel client that logs its
+// environment, or a `$BROWSER` that is someone else's script, must not get them.
 
 /** kick's environment without its secrets, for a child process. */
 export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {

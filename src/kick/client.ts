@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import { type AccessToken, loginCommand, type TokenProvider } from './token-provider.js'
 import type { Settings } from '../config/config.js'
 import { ApiError, AuthError, KickError } from '../errors.js'
-import { redactForm, redactHeader, redactJsonText, redactUrl } from '../output/redact.js'
+import { redactForm, redactHeader, redactJsonText, redactUrl, rememberSecret } from '../output/redact.js'
 import { type Endpoint, type EndpointId, type Host, SCOPES, endpoints, fillPath } from './endpoints.js'
 import { AnswerTooLargeError, failureReason, headerValue, httpRequest, type HttpResponse } from './http.js'
 import { followCursor, type Page } from './pagination.js'
@@ -169,7 +169,10 @@ export class KickClient {
       'user-agent': this.options.userAgent ?? 'kick-cli',
       ...request.headers,
     }
-    if (token) headers.authorization = `Bearer ${token.value}`
+    if (token) {
+      rememberSecret(token.value)
+      headers.authorization = `Bearer ${token.value}`
+    }
     let body: string | undefined
     if (request.form) {
       body = new URLSearchParams(request.form).toString()

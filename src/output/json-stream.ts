@@ -1,6 +1,8 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 
+import { redactSecrets } from './redact.js'
+
 /**
  * Writes one JSON array item by item, so `--paginate --json` over any number of pages holds only one page
  * in memory; waits for `drain` when the reader is slower than Kick.
@@ -30,8 +32,9 @@ export async function writeJsonArray(
   return count
 }
 
+/** Writes JSON (or a raw body) to stdout, kick's secrets redacted (see redactSecrets). */
 export async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain')
+  if (!out.write(redactSecrets(text))) await once(out, 'drain')
 }
 
 /**

@@ -17,6 +17,47 @@ const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'kick-e
 
 export const REDACTED = '[redacted]'
 
+/**
+ * The environment variables that hold kick's secrets: their values are redacted wherever they appear, and
+ * programs kick starts never get them (config/child-env.ts).
+ */
+export const SECRET_ENV = ['KICK_ACCESS_TOKEN', 'KICK_CLIENT_SECRET', 'NGROK_AUTHTOKEN'] as const
+
+/**
+ * Shorter values are not real tokens or secrets (Kick's are dozens of characters): redacting every `abc` in
+ * the output would garble it for nothing.
+ */
+const MIN_SECRET_LENGTH = 8
+
+/** Every secret kick has seen in this process: tokens it read, stored, received or sent, the client secret. */
+const known = new Set<string>()
+/** `known`, longest first (a secret that contains another is replaced whole); rebuilt after an addition */
+let longestFirst: string[] = []
+
+/**
+ * Tells the redactor about a secret (a token read from the keychain or a file, a grant's tokens, the client
+ * secret): from then on it never appears in a line kick prints, whoever wrote the line (a 401 whose message
+ * echoes `Bearer <token>`, a header, a body under --verbose).
+ */
+export function rememberSecret(value: unknown): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || known.has(value)) return
+  known.add(value)
+  // as it appears in a query string or a form
+  known.add(encodeURIComponent(value))
+  longestFirst = [...known].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * `text` with every secret kick knows replaced by [redacted]: what it remembered and the secret environment
+ * variables. Every human line passes through here (escapeControls, escapeLines), and so does JSON on stdout.
+ */
+export function redactSecrets(text: string): string {
+  for (const name of SECRET_ENV) rememberSecret(process.env[name])
+  let result = text
+  for (const secret of longestFirst) if (result.includes(secret)) result = result.split(secret).join(REDACTED)
+  return result
+}
+
 export function redactHeader(name: string, value: string): string {
   if (!SECRET_HEADERS.has(name.toLowerCase())) return value
   const scheme = /^(Bearer|Basic)\s/i.exec(value)

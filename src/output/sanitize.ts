@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact.js'
+
 /**
  * Text written by other people (chat messages, usernames, titles, Kick's error messages, a login callback's
  * error_description) made inert before a terminal sees it: every C0 and C1 control character, DEL, and the
@@ -18,7 +20,9 @@ export function escapeLines(text: string): string {
   return text.split(/\r?\n/).map(escapeControls).join('\n')
 }
 
-export function escapeControls(text: string): string {
+/** The one function every human-readable line passes through: kick's secrets redacted, controls made inert. */
+export function escapeControls(raw: string): string {
+  const text = redactSecrets(raw)
   UNSAFE.lastIndex = 0
   if (!UNSAFE.test(text)) return text
   return text.replace(

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 import { EVENT_TYPES } from '../kick/events.js'
+import { redactSecrets } from '../output/redact.js'
 import { clip } from '../output/sanitize.js'
 import { capConnections, MAX_CONNECTIONS } from './connection-cap.js'
 import { eventJsonLine, eventRecord, type ListenDisplay } from './event-line.js'
@@ -342,12 +343,12 @@ export class WebhookListener {
     const filter = this.options.filter
     if (!filter) {
       const line = this.options.json
-        ? eventJsonLine(delivery, receivedAt)
+        ? redactSecrets(eventJsonLine(delivery, receivedAt))
         : this.options.display.eventLine(eventRecord(delivery, receivedAt))
       return `${line}\n`
     }
     try {
-      return filter(eventJsonLine(delivery, receivedAt))
+      return redactSecrets(filter(eventJsonLine(delivery, receivedAt)))
     } catch (error) {
       // the delivery is good and Kick sending it again would fail the same way: answered 200, said here
       this.options.log(`${(error as Error).message} (event ${delivery.id}): nothing printed`)
