@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 
-import { SECRET_ENV } from '../output/redact.js'
+import { rememberSecret, SECRET_ENV } from '../output/redact.js'
 
 // The variables that hold kick's secrets (SECRET_ENV): a program kick starts (the `$BROWSER` opener,
 // cloudflared, the keychain helper) has no use for them, and a browser or a tunnel client that logs its
@@ -28,6 +28,8 @@ export async function withoutSecretsInEnv<T>(start: () => Promise<T>): Promise<T
     const value = process.env[name]
     if (value === undefined) continue
     saved.push([name, value])
+    // still redacted in what kick prints meanwhile
+    rememberSecret(value)
     delete process.env[name]
   }
   try {

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { NO_BUS } from '../auth/harness.js'
-import { BIN, isolatedHome, type KickResult, runKick, runnableAsUser } from '../helpers/run-kick.js'
+import { BIN, isolatedHome, runKick, runnableAsUser } from '../helpers/run-kick.js'
 import { delivery, freshKey, send, startKick, stopKick } from '../webhooks/helpers.js'
 
 // Issue 21, "other processes of the same user" and "files others can write": the attacks replayed against
@@ -300,27 +300,32 @@ const asUser = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-gro
 const canRunAsUser = !root || runnableAsUser(65534)
 const namespaces = spawnSync('unshare', ['--map-root-user', '--mount', 'true']).status === 0
 
-/** The four commands that write the config dir first (issue 20, item 7), with a launcher. */
-async function firstWriters(env: Record<string, string>, launcher: string[]): Promise<KickResult[]> {
+/**
+ * Runs the four commands that write the config dir first (issue 20, item 7) with HOME at `home` through
+ * `launcher`, and expects of each one line naming the config dir and XDG_CONFIG_HOME, exit 1.
+ */
+async function expectFirstWritersRefused(home: string, launcher: string[], why: string): Promise<void> {
   const commands = [
     ['config', 'set', 'client-id', 'mine'],
     ['trigger', 'kicks.gifted', '--to', 'http://127.0.0.1:9/'],
     ['mock', 'start', '--port', '0'],
     ['listen', '--demo', '--count', '1'],
   ]
+  const env = { HOME: home, XDG_CONFIG_HOME: '', XDG_CACHE_HOME: join(home, 'cache') }
   const script = planting('', 'launcher')
-  return Promise.all(
+  const results = await Promise.all(
     commands.map((args) =>
       runKick([...launcher, process.execPath, BIN, ...args], { env, bin: script, timeoutMs: 30_000 }),
     ),
   )
+  const dir = join(home, '.config', 'kick')
+  const line =
+    `Error: cannot write kick's config directory ${dir} (${why}): make it writable, or set XDG_CONFIG_HOME to ` +
+    'a directory you can write (kick then uses $XDG_CONFIG_HOME/kick)\n'
+  for (const result of results) expect(result).toMatchObject({ code: 1, stdout: '', stderr: line })
 }
 
 describe('a config directory kick cannot write (issue 20, item 7)', () => {
-  const line = (dir: string, why: string): string =>
-    `Error: cannot write kick's config directory ${dir} (${why}): make it writable, or set XDG_CONFIG_HOME to ` +
-    'a directory you can write (kick then uses $XDG_CONFIG_HOME/kick)\n'
-
   it.runIf(canRunAsUser)(
     'an unwritable HOME: one line naming the directory and XDG_CONFIG_HOME',
     async () => {
@@ -329,13 +334,7 @@ describe('a config directory kick cannot write (issue 20, item 7)', () => {
       const home = join(base, 'home')
       mkdirSync(home, { mode: 0o555 })
       chmodSync(home, 0o555)
-      const env = { HOME: home, XDG_CONFIG_HOME: '', XDG_CACHE_HOME: join(base, 'cache') }
-      for (const result of await firstWriters(env, asUser))
-        expect(result).toMatchObject({
-          code: 1,
-          stdout: '',
-          stderr: line(join(home, '.config', 'kick'), 'permission denied'),
-        })
+      await expectFirstWritersRefused(home, asUser, 'permission denied')
     },
     60_000,
   )
@@ -354,13 +353,7 @@ describe('a config directory kick cannot write (issue 20, item 7)', () => {
         'sh',
         home,
       ]
-      const env = { HOME: home, XDG_CONFIG_HOME: '', XDG_CACHE_HOME: join(home, 'cache') }
-      for (const result of await firstWriters(env, readOnly))
-        expect(result).toMatchObject({
-          code: 1,
-          stdout: '',
-          stderr: line(join(home, '.config', 'kick'), 'read-only filesystem'),
-        })
+      await expectFirstWritersRefused(home, readOnly, 'read-only filesystem')
     },
     60_000,
   )
