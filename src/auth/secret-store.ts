@@ -1,7 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { ensurePrivateDir, writeFileAtomic } from '../config/files.js'
 import { checkPrivateDir, configDirError } from '../config/private-dir.js'
 import { configDir } from '../config/paths.js'
 import { KickError } from '../errors.js'
@@ -171,6 +170,8 @@ async function readIfExists(file: string): Promise<string | undefined> {
  * new one, never half of one, and nothing planted in the dir is written through.
  */
 async function writeSecretFile(file: string, value: string): Promise<void> {
+  // loaded on the first write only (it loads node:crypto): reading a login needs none of it
+  const { ensurePrivateDir, writeFileAtomic } = await import('../config/files.js')
   await ensurePrivateDir(configDir())
   await ensurePrivateDir(credentialsDir())
   try {
