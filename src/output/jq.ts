@@ -111,12 +111,14 @@ function loadJq(): Promise<JqWeb> {
  */
 function jqError(error: unknown, expression: string): KickError {
   const { exitCode, stderr, message } = error as { exitCode?: number; stderr?: string; message?: string }
+  // `jq: error: …` (compiling), `jq: error (at <input>): …` (running), `jq: parse error: …` (input not JSON);
+  // not the count of compile errors jq adds last
   const lines = (stderr ?? message ?? String(error))
     .split('\n')
-    .filter((line) => line.startsWith('jq: error'))
+    .filter((line) => line.startsWith('jq: ') && !/^jq: \d+ compile errors?$/.test(line))
     .map((line) =>
       line
-        .replace(/^jq: error(?: \(at [^)]*\))?: /, '')
+        .replace(/^jq: (?:error(?: \(at [^)]*\))?: )?/, '')
         .replace(/ \(Unix shell quoting issues\?\)/, '')
         .replace(/:$/, ''),
     )

@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { selfSignedCertificate } from '../helpers/certificate.js'
 import { runKick } from '../helpers/run-kick.js'
 
 /**
@@ -20,14 +17,9 @@ describe('kick over HTTPS', () => {
   const seen: { path?: string; agent?: string; authorization?: string }[] = []
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kick-tls-'))
-    certFile = join(dir, 'cert.pem')
-    const keyFile = join(dir, 'key.pem')
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' }) // prettier-ignore
-    server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
+    const certificate = selfSignedCertificate('IP:127.0.0.1')
+    certFile = certificate.certFile
+    server = createServer(certificate, (req, res) => {
       seen.push({ path: req.url, agent: req.headers['user-agent'], authorization: req.headers.authorization })
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ data: [{ user_id: 7, name: 'tls', email: '', profile_picture: '' }] }))

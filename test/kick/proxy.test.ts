@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, request, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { type AddressInfo, connect, type Socket } from 'node:net'
@@ -8,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { bypasses, describeProxy, proxyFor } from '../../src/kick/proxy.js'
+import { selfSignedCertificate } from '../helpers/certificate.js'
 import { runKick } from '../helpers/run-kick.js'
 import { delivery, freshKey } from '../webhooks/helpers.js'
 
@@ -178,13 +178,8 @@ describe('kick through a proxy', () => {
   let ports: Record<string, number>
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kick-proxy-tls-'))
-    certFile = join(dir, 'cert.pem')
-    const keyFile = join(dir, 'key.pem')
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=api.kick.invalid',
-      '-addext', 'subjectAltName=DNS:api.kick.invalid', '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' }) // prettier-ignore
+    const certificate = selfSignedCertificate('DNS:api.kick.invalid')
+    certFile = certificate.certFile
     const answer = (server: string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       reached.push({ server, method: req.method!, path: req.url!, host: req.headers.host })
       res.writeHead(200, { 'content-type': 'application/json' })
@@ -192,7 +187,7 @@ describe('kick through a proxy', () => {
       else res.end(JSON.stringify({ data: [USER], message: 'OK' }))
     } // prettier-ignore
     plain = createHttpServer(answer('plain'))
-    secure = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, answer('secure'))
+    secure = createHttpsServer(certificate, answer('secure'))
     ports = { plain: await listen(plain), secure: await listen(secure as unknown as Server) }
     proxy = new LoopbackProxy((host) => {
       if (host === 'api.kick.invalid' || host === 'id.kick.invalid')

@@ -69,6 +69,16 @@ describe('--jq', () => {
     expect(result).toMatchObject({ code: 0, stdout: '4242\n', stderr: '' })
   })
 
+  it('kick api: a body that is not JSON is exit 1 with jq’s reason', async () => {
+    fixture().stub('GET', '/public/v1/users', { body: 'not json', headers: { 'content-type': 'text/plain' } })
+    const result = await kick(['api', 'users', '--jq', '.data'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(lines(result.stderr)).toEqual([
+      'Error: --jq .data: parse error: Invalid numeric literal at line 1, column 4',
+    ])
+  })
+
   it('kick api: a non-2xx body is printed as is, and the exit is 1', async () => {
     fixture().stub('GET', '/public/v1/users', { status: 404, json: { message: 'Not Found', data: [] } })
     const result = await kick(['api', 'users', '--jq', '.data[0].user_id'])
