@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { createFileOnce, ensureConfigDir } from '../config/files.js'
-import { configDirError } from '../config/private-dir.js'
+import { checkPrivateDir, configDirError } from '../config/private-dir.js'
 import { configDir } from '../config/paths.js'
 
 /**
@@ -20,6 +20,8 @@ export const devKeyFile = (): string => join(configDir(), 'dev-webhook-key.pem')
 
 export async function loadDevKey(): Promise<DevKey> {
   const file = devKeyFile()
+  // a key another user could have planted would sign (and be accepted for) what they send
+  checkPrivateDir(configDir())
   let pem: string
   try {
     pem = await readFile(file, 'utf8')

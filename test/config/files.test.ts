@@ -253,6 +253,18 @@ describe('directories other users can write', () => {
     expect(readConfig(home).profiles.default).toEqual({ 'client-id': 'mine' })
   })
 
+  it('the development key is not read from a dir others can write: kick trigger makes it 0700 first', async () => {
+    const home = isolatedHome()
+    const dir = configOf(home)
+    mkdirSync(dir, { recursive: true })
+    chmodSync(dir, 0o777)
+    const run = await runKick(['trigger', 'kicks.gifted', '--to', 'http://127.0.0.1:9/'], { env: home })
+    expect(run.stderr.split('\n')[0]).toBe(
+      `Warning: ${dir} was writable by other users: kick made it private (chmod 700), as ssh requires of ~/.ssh`,
+    )
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+  })
+
   it('a 0777 credentials dir is made 0700 before a token is stored in it', async () => {
     const home = isolatedHome()
     const credentials = join(configOf(home), 'credentials')
