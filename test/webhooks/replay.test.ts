@@ -5,19 +5,10 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { EVENT_HEADERS, samplePayload } from '../../src/kick/events.js'
+import type { ReplayResult as Result } from '../../src/webhooks/replay.js'
 import { FixtureServer } from '../helpers/fixture-server.js'
 import { isolatedHome, runKick } from '../helpers/run-kick.js'
 import { delivery, freshKey, type Running, send, startKick, stopKick, type TestKey } from './helpers.js'
-
-interface Result {
-  file: string
-  id: string | null
-  type: string | null
-  received_at: string | null
-  status: number | null
-  answer?: string
-  sent_id?: string
-}
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'kick-replay-'))
 
