@@ -53,6 +53,7 @@ function instructions(bin: string, shell: Shell): string {
     ],
     fish: [
       `Write the script where fish finds completions (again after upgrading ${bin}):`,
+      `    mkdir -p ~/.config/fish/completions`,
       `    ${script} > ~/.config/fish/completions/${bin}.fish`,
     ],
     powershell: [

@@ -143,7 +143,10 @@ describe('kick autocomplete', () => {
       expect(result.stdout).toContain(`kick autocomplete script ${shell}`)
     }
     const fromEnv = await runKick(['autocomplete'], { env: { SHELL: '/usr/bin/fish' } })
-    expect(fromEnv.stdout).toContain('kick autocomplete script fish > ~/.config/fish/completions/kick.fish')
+    // the folder does not exist until fish or the user makes it: the steps make it first
+    expect(fromEnv.stdout).toContain(
+      '    mkdir -p ~/.config/fish/completions\n    kick autocomplete script fish > ~/.config/fish/completions/kick.fish',
+    )
     const wrong = await runKick(['autocomplete', 'script', 'tcsh'])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(/^Error: .*tcsh.*\n$/)
