@@ -5,10 +5,10 @@ import { join } from 'node:path'
 
 import { MAX_INPUT_FILE_BYTES, readBoundedFile, unreadableReason } from '../input/file.js'
 import { DROPS_HEADERS, EVENT_HEADERS, eventTimestamp, ulid } from '../kick/events.js'
-import { failureReason, httpRequest } from '../kick/http.js'
 import { withoutHopByHop } from './forwarder.js'
 import { parseSavedDelivery, type SavedDelivery } from './saved-delivery.js'
 import { signDelivery } from './signature.js'
+import { sendDelivery } from './trigger.js'
 
 /**
  * `kick webhook replay`: saved deliveries (`kick listen --save` files) sent again, original headers and exact
@@ -236,7 +236,6 @@ export async function replayAll(
   return results
 }
 
-const SEND_TIMEOUT_MS = 30_000
 const ANSWER_EXCERPT_CHARS = 200
 
 /** POSTs one saved delivery; never throws for the endpoint's sake (a refusal is a result). */
@@ -256,18 +255,13 @@ export async function replayOne(
   const { headers, id } = replayHeaders(saved, options.resignWith)
   if (options.resignWith && id) result.sent_id = id
   try {
-    const response = await httpRequest(url, {
-      method: 'POST',
-      headers,
-      body: saved.body,
-      timeoutMs: SEND_TIMEOUT_MS,
-    })
+    const response = await sendDelivery(url, headers, saved.body)
     result.status = response.status
     const text = response.text.trim()
     if ((response.status < 200 || response.status >= 300) && text)
       result.answer = text.length > ANSWER_EXCERPT_CHARS ? `${text.slice(0, ANSWER_EXCERPT_CHARS)}…` : text
   } catch (error) {
-    result.answer = `could not reach ${url} (${failureReason(error)})`
+    result.answer = (error as Error).message
   }
   return result
 }

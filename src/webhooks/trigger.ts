@@ -171,16 +171,22 @@ export async function postDelivery(
   type: string,
   delivery: SignedDelivery<string | Buffer>,
 ): Promise<TriggerResult> {
-  let response: HttpResponse
+  const response = await sendDelivery(url, delivery.headers, delivery.body)
+  return { id: delivery.id, type, status: response.status, body: response.text }
+}
+
+/**
+ * The one way a delivery is POSTed (a triggered one, doctor's test delivery, a replayed one): its headers and
+ * exact body bytes, the endpoint's answer whatever it is, an Error saying why when it cannot be reached.
+ */
+export async function sendDelivery(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): Promise<HttpResponse> {
   try {
-    response = await httpRequest(url, {
-      method: 'POST',
-      headers: delivery.headers,
-      body: delivery.body,
-      timeoutMs: SEND_TIMEOUT_MS,
-    })
+    return await httpRequest(url, { method: 'POST', headers, body, timeoutMs: SEND_TIMEOUT_MS })
   } catch (error) {
     throw new Error(`could not reach ${url} (${failureReason(error)})`)
   }
-  return { id: delivery.id, type, status: response.status, body: response.text }
 }
