@@ -1,4 +1,5 @@
 import type { KickClient } from './client.js'
+import type { AccessToken } from './token-provider.js'
 import type { SubscribeResult, Subscription } from './types.js'
 
 /**
@@ -24,9 +25,12 @@ export async function createSubscriptions(
   return Array.isArray(data) ? data : []
 }
 
-/** The app's subscriptions as Kick lists them (GET /public/v1/events/subscriptions). */
-export async function listSubscriptions(client: KickClient): Promise<Subscription[]> {
-  const { data } = await client.call<Subscription[]>('eventsList')
+/**
+ * The subscriptions as Kick lists them (GET /public/v1/events/subscriptions): the app's, or with a user
+ * `token` that user's channel's.
+ */
+export async function listSubscriptions(client: KickClient, token?: AccessToken): Promise<Subscription[]> {
+  const { data } = await client.call<Subscription[]>('eventsList', { token })
   return Array.isArray(data) ? data : []
 }
 

@@ -2,7 +2,8 @@ import { EVENT_TYPES, type EventType, isEventType } from '../kick/events.js'
 import type { AccessToken } from '../kick/token-provider.js'
 import { loginCommand } from '../kick/token-provider.js'
 import type { Subscription } from '../kick/types.js'
-import type { TriggerResult } from './trigger.js'
+import { loadDevKey } from './dev-key.js'
+import { postDelivery, samplePayloadFor, signedDelivery, type TriggerResult } from './trigger.js'
 
 /**
  * `kick events doctor`: why webhooks do not arrive, one check at a time, each saying what to do when it
@@ -225,4 +226,11 @@ async function urlCheck(
         '(`kick public-key --dev --pem`), or see why the endpoint refuses it'
       : 'a webhook endpoint answers 2xx to every delivery it takes, at once; see its logs',
   }
+}
+
+/** `--url`'s test delivery: the event's sample payload, signed with the local development key, POSTed to `url`. */
+export async function deliverSample(url: string, event: EventType): Promise<TriggerResult> {
+  const { privateKey } = await loadDevKey()
+  const body = JSON.stringify(samplePayloadFor(event))
+  return postDelivery(url, event, signedDelivery(privateKey, { type: event, body }))
 }

@@ -3,7 +3,6 @@ import { Flags } from '@oclif/core'
 import { KickCommand } from '../../base-command.js'
 import { UsageError } from '../../errors.js'
 import { endpoints } from '../../kick/endpoints.js'
-import type { Subscription } from '../../kick/types.js'
 import { escapeControls } from '../../output/sanitize.js'
 import { green, red } from '../../output/terminal.js'
 import type { CheckName, DoctorCheck } from '../../webhooks/doctor.js'
@@ -38,8 +37,9 @@ check passes.`
     const url = this.flags.url
     if (url !== undefined && !/^https?:\/\/[^/]/.test(url))
       throw new UsageError(`--url ${url}: expected an http(s) URL`)
-    const [{ runDoctor }, session, provider, kick] = await Promise.all([
+    const [{ deliverSample, runDoctor }, { listSubscriptions }, session, provider, kick] = await Promise.all([
       import('../../webhooks/doctor.js'),
+      import('../../kick/subscriptions.js'),
       this.session(),
       this.tokenProvider(),
       this.kick(),
@@ -49,21 +49,8 @@ check passes.`
       appToken: () => session.appToken(),
       subscribeToken: () => provider.tokenFor(endpoints.eventsSubscribe),
       introspect: async (token) => (await session.oauth()).introspect(token),
-      list: async (token) => {
-        const { data } = await kick.call<Subscription[]>('eventsList', { token })
-        return Array.isArray(data) ? data : []
-      },
-      deliver: url
-        ? async (event) => {
-            const [trigger, { loadDevKey }] = await Promise.all([
-              import('../../webhooks/trigger.js'),
-              import('../../webhooks/dev-key.js'),
-            ])
-            const { privateKey } = await loadDevKey()
-            const body = JSON.stringify(trigger.samplePayloadFor(event))
-            return trigger.postDelivery(url, event, trigger.signedDelivery(privateKey, { type: event, body }))
-          }
-        : undefined,
+      list: (token) => listSubscriptions(kick, token),
+      deliver: url ? (event) => deliverSample(url, event) : undefined,
     })
     if (!this.jsonEnabled()) for (const check of checks) this.log(checkLine(check))
     const failed = checks.filter((check) => !check.ok).length
