@@ -2,7 +2,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http'
 import { createRequire } from 'node:module'
 import { isIP } from 'node:net'
 
-import { describeProxy, type Proxy, proxyFor } from './proxy.js'
+import { bareHost, describeProxy, type Proxy, proxyFor } from './proxy.js'
 
 /**
  * One HTTP/1.1 exchange over node:http or node:https, the body read whole: what every part of kick that
@@ -164,12 +164,12 @@ function exchange(
     const method = request.method ?? 'GET'
     if (!proxy) return send(transport.request(target, { method, headers }))
     const proxyHeaders = proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}
+    const proxyAddress = { host: bareHost(proxy.url.hostname), port: proxy.url.port || 80 }
     if (target.protocol === 'http:') {
       // plain HTTP: the whole URL goes to the proxy (absolute form), which resolves and connects
       return send(
         http.request({
-          host: unbracket(proxy.url.hostname),
-          port: proxy.url.port || 80,
+          ...proxyAddress,
           method,
           path: target.href,
           headers: { ...headers, host: target.host, ...proxyHeaders },
@@ -181,8 +181,7 @@ function exchange(
     // resolves the name; kick never does.
     const authority = `${target.hostname}:${target.port || 443}`
     tunnel = http.request({
-      host: unbracket(proxy.url.hostname),
-      port: proxy.url.port || 80,
+      ...proxyAddress,
       method: 'CONNECT',
       path: authority,
       headers: { host: authority, ...proxyHeaders },
@@ -204,7 +203,7 @@ function exchange(
           // with no agent, the default port (in the Host header) is not known to be https'
           defaultPort: 443,
           createConnection: () => {
-            const host = unbracket(target.hostname)
+            const host = bareHost(target.hostname)
             // the certificate is checked against the target's name (SNI carries names, not addresses)
             return tls.connect({ socket, host, servername: isIP(host) ? undefined : host })
           },
@@ -213,11 +212,6 @@ function exchange(
     })
     tunnel.end()
   })
-}
-
-/** `[::1]` → `::1`: a URL keeps the brackets of an IPv6 host, a connection takes the address. */
-function unbracket(hostname: string): string {
-  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
 }
 
 function describeCode(code: string): string {

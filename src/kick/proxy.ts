@@ -104,8 +104,8 @@ function isLoopback(host: string): boolean {
   return false
 }
 
-/** `[::1]` → `::1`: URL keeps the brackets of an IPv6 host. */
-function bareHost(hostname: string): string {
+/** `[::1]` → `::1`: a URL keeps the brackets of an IPv6 host, a connection and an address check take none. */
+export function bareHost(hostname: string): string {
   return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
 }
 
