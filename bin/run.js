@@ -21,14 +21,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   }
   // kick has no plugins and no themes: oclif need not look for a user's plugin list or theme.json.
   process.env.KICK_DISABLE_THEME ??= '1'
-  const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'))
+  // where src/config/paths.ts says the cache dir is (scripts/bundle.js makes this CommonJS copy of it): the
+  // code cache and the update notice's state both live there
+  const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
+  const bundle = loadBundle(path.join(root, 'dist', 'kick.cjs'), cacheDir)
   // With package.json given, oclif neither searches for the package root nor reads the file again.
   bundle
     .execute({ dir: __filename, loadOptions: { root, pjson, userPlugins: false, devPlugins: false } })
     .then(() => {
       // after the command's output: a line when a newer kick is out, and at most once a day a detached check
       try {
-        const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
         bundle.updateNotice({ argv, version: pjson.version, root, cacheDir })
       } catch {
         // the notice never fails a command
@@ -50,11 +52,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
  * path uses (_nodeModulePaths, _cache) are gone, and when KICK_CODE_CACHE=compile asks for it
  * (the bench measures it so); KICK_NO_CODE_CACHE=1 uses neither.
  */
-function loadBundle(file) {
+function loadBundle(file, cacheDir) {
   // the Module class without require('node:module'), which loads more of Node's loader (~1 ms)
   const Module = module.constructor
-  // where src/config/paths.ts says the cache dir is (scripts/bundle.js makes this CommonJS copy of it)
-  const cacheDir = require(path.join(root, 'dist', 'paths.cjs')).cacheDir()
   const useCache = !process.env.KICK_NO_CODE_CACHE
   const vmPath = typeof Module._nodeModulePaths === 'function' && Module._cache
   if (!vmPath || (useCache && process.env.KICK_CODE_CACHE === 'compile')) {
