@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
+import type { ChildProcess, SpawnOptions } from 'node:child_process'
+import { createRequire } from 'node:module'
 
 import { rememberSecret, SECRET_ENV } from '../output/redact.js'
 
@@ -15,6 +16,10 @@ export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 
 /** The one way kick starts a program: `spawn` with {@link childEnv} (an `env` given is cleaned too). */
 export function spawnChild(file: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  // required at the first start, not at load: the update notice, which every run loads, starts its check here
+  const { spawn } = createRequire(import.meta.url)(
+    'node:child_process',
+  ) as typeof import('node:child_process')
   return spawn(file, args, { ...options, env: childEnv(options.env ?? process.env) })
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
+
+import { spawnChild } from '../config/child-env.js'
 
 /**
  * The update notice, as gh has it and at no cost: bin/run.js calls this once the command is done. At most
@@ -56,13 +57,11 @@ function forScripts(argv: readonly string[]): boolean {
 }
 
 function startCheck(root: string, state: string, env: NodeJS.ProcessEnv): void {
-  // required here, not at the top: only the run that starts a check (once a day) pays for child_process
-  const { spawn } = createRequire(import.meta.url)(
-    'node:child_process',
-  ) as typeof import('node:child_process')
   const registry = env.npm_config_registry || 'https://registry.npmjs.org/'
   try {
-    const child = spawn(process.execPath, [join(root, 'dist', 'update-check.cjs'), registry, state], {
+    // as every program kick starts, without kick's secrets (a registry check has no use for a token), and
+    // child_process is loaded only by the run that starts a check (once a day)
+    const child = spawnChild(process.execPath, [join(root, 'dist', 'update-check.cjs'), registry, state], {
       detached: true,
       stdio: 'ignore',
       env,
