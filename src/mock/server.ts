@@ -144,8 +144,9 @@ export async function startMockKick(options: MockOptions = {}): Promise<MockKick
   const server = createServer((req, res) => {
     const started = Date.now()
     // the path only (queries can carry tokens: revoke's ?token=), and cut short: whoever sends it chooses it
-    const path = clip(originForm(req.url)?.pathname ?? req.url ?? '', LOGGED_PATH_CHARS)
-    handle(req, res, { context, limiter, faults, issueToken, hostNames })
+    const target = originForm(req.url)
+    const path = clip(target?.pathname ?? req.url ?? '', LOGGED_PATH_CHARS)
+    handle(req, res, target, { context, limiter, faults, issueToken, hostNames })
       .catch((error: unknown) => {
         log(`mock error on ${req.method} ${path}: ${(error as Error).stack ?? String(error)}`)
         // whatever went wrong may go wrong again while answering: then the connection is cut, the mock goes on
@@ -199,11 +200,16 @@ interface Services {
   issueToken: MockKick['issueToken']
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
-  let target = req.url ?? '/'
-  if (target.startsWith('/oauth/authorize') && services.faults.happens('redirect-rewrite'))
-    target = target.replace('127.0.0.1', 'localhost')
-  const url = originForm(target)
+/** `target`: the request target, parsed once by the caller (its log line shows the path). */
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL | undefined,
+  services: Services,
+): Promise<void> {
+  let url = target
+  if (req.url?.startsWith('/oauth/authorize') && services.faults.happens('redirect-rewrite'))
+    url = originForm(req.url.replace('127.0.0.1', 'localhost'))
   if (!url) return writeReply(res, badRequestReply('the request target must be a path (/...)'))
   // every route, the API's too: a rebound page would otherwise read the mock's answers as its own origin's
   if (!hostAllowed(req.headers.host, services.hostNames))
