@@ -214,14 +214,9 @@ export class Session {
     if (isRedirect(error)) return error
     const kept = 'the stored login is kept: try again in a moment'
     if (error instanceof ApiError) {
-      // both are loaded already: the refresh went through the client
-      const [{ apiMessage }, { STATUS_CODES }] = await Promise.all([
-        import('../kick/client.js'),
-        import('node:http'),
-      ])
-      const reason = STATUS_CODES[error.status] ?? ''
-      const detail = apiMessage(error.body, reason)
-      const said = `${error.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`
+      // loaded already: the refresh went through the client
+      const { describeFailure } = await import('../kick/client.js')
+      const said = describeFailure({ status: error.status, statusText: '', text: error.body })
       if (error.status === 403)
         return new KickError(`Kick's firewall refused the token refresh (${said}): ${kept}`, 1, error.body)
       if (error.status === 429 || error.status >= 500)

@@ -338,11 +338,17 @@ function statusLine(response: Pick<HttpResponse, 'status' | 'statusText'>): stri
   return reason ? `${response.status} ${reason}` : String(response.status)
 }
 
+/** `400 Bad Request: <what the body adds>`: a failed answer as an error line quotes it. */
+export function describeFailure(response: Pick<HttpResponse, 'status' | 'statusText' | 'text'>): string {
+  const status = statusLine(response)
+  const detail = apiMessage(response.text, response.statusText || STATUS_CODES[response.status])
+  return detail ? `${status}: ${detail}` : status
+}
+
 /** Maps a failed answer (3xx and up) to the error the user sees, with what to do next. */
 export function errorForResponse(response: RawResponse, endpoint?: Endpoint): KickError {
   const status = statusLine(response)
-  const detail = apiMessage(response.text, response.statusText || STATUS_CODES[response.status])
-  const said = detail ? `${status}: ${detail}` : status
+  const said = describeFailure(response)
   const token = response.token
   const fromEnv = token?.source === 'env'
   if (response.status >= 300 && response.status < 400) {
