@@ -112,10 +112,7 @@ export async function readSaved(file: string): Promise<SavedDelivery> {
       throw new Error(`larger than ${MAX_INPUT_FILE_BYTES / (1024 * 1024)} MiB, not a saved delivery`)
     text = await readFile(file, 'utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new Error(
-      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
-    )
+    throw new Error(`${file}: ${unreadableReason(error)}`)
   }
   return checkHeaders(parseSavedDelivery(text, file), file)
 }
