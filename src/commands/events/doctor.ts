@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import { UsageError } from '../../errors.js'
+import { isHttpUrl } from '../../input/url.js'
 import { endpoints } from '../../kick/endpoints.js'
 import { escapeControls } from '../../output/sanitize.js'
 import { green, red } from '../../output/terminal.js'
@@ -35,8 +36,7 @@ check passes.`
 
   async run(): Promise<DoctorCheck[]> {
     const url = this.flags.url
-    if (url !== undefined && !/^https?:\/\/[^/]/.test(url))
-      throw new UsageError(`--url ${url}: expected an http(s) URL`)
+    if (url !== undefined && !isHttpUrl(url)) throw new UsageError(`--url ${url}: expected an http(s) URL`)
     const [{ deliverSample, runDoctor }, { listSubscriptions }, session, provider, kick] = await Promise.all([
       import('../../webhooks/doctor.js'),
       import('../../kick/subscriptions.js'),

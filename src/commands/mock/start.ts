@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core'
 import { KickCommand, flagsWithoutJson } from '../../base-command.js'
 import { SCOPES } from '../../kick/endpoints.js'
 import { KickError, UsageError } from '../../errors.js'
+import { isHttpUrl } from '../../input/url.js'
 import { Faults, FAULTS, parseFault } from '../../mock/faults.js'
 import { escapeControls } from '../../output/sanitize.js'
 
@@ -97,7 +98,7 @@ to stderr. Ctrl-C (SIGINT) or SIGTERM stops it with exit 0.`
   async run(): Promise<void> {
     const { flags } = this
     const webhookUrl = flags['webhook-url']
-    if (webhookUrl !== undefined && !/^https?:\/\/[^/]/.test(webhookUrl)) {
+    if (webhookUrl !== undefined && !isHttpUrl(webhookUrl)) {
       throw new UsageError(`--webhook-url must be an http(s) URL, got "${webhookUrl}"`)
     }
     const { startMockKick } = await import('../../mock/server.js')

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core'
 import { jqFlag, KickCommand } from '../../base-command.js'
 import type { CompletionValues } from '../../completion/model.js'
 import { UsageError } from '../../errors.js'
+import { isHttpUrl } from '../../input/url.js'
 import type { JqOptions } from '../../output/jq.js'
 import { EVENT_TYPES, type EventType, isEventType } from '../../kick/events.js'
 import { parseDuration } from '../../webhooks/duration.js'
@@ -109,7 +110,7 @@ URL as your app's Webhook URL. --demo streams signed sample events from a local 
       ['--forward-to', flags['forward-to']],
       ['--public-url', flags['public-url']],
     ] as const) {
-      if (value !== undefined && !/^https?:\/\/[^/]/.test(value))
+      if (value !== undefined && !isHttpUrl(value))
         throw new UsageError(`${name} ${value}: expected an http(s) URL`)
     }
     if (flags['public-url'] && flags.tunnel !== 'none')

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 
 import { KickCommand } from '../../base-command.js'
 import { KickError, UsageError } from '../../errors.js'
+import { isHttpUrl } from '../../input/url.js'
 import { escapeControls } from '../../output/sanitize.js'
 import { red } from '../../output/terminal.js'
 import type { ReplayItem, ReplayResult } from '../../webhooks/replay.js'
@@ -47,7 +48,7 @@ takes it; \`kick public-key --dev\` prints the key for your app).`
 
   async run(): Promise<ReplayResult[]> {
     const flags = this.flags
-    if (!/^https?:\/\/[^/]/.test(flags.to)) throw new UsageError(`--to ${flags.to}: expected an http(s) URL`)
+    if (!isHttpUrl(flags.to)) throw new UsageError(`--to ${flags.to}: expected an http(s) URL`)
     const replay = await import('../../webhooks/replay.js')
     const interval = flags.rate === undefined ? 0 : replay.parseRate(flags.rate)
     if (interval === undefined)

@@ -4,6 +4,7 @@ import { KickCommand } from '../../base-command.js'
 import type { CompletionValues } from '../../completion/model.js'
 import { setPayloadFlag } from '../../flags.js'
 import { KickError, UsageError } from '../../errors.js'
+import { isHttpUrl } from '../../input/url.js'
 import { EVENT_TYPES, isEventType } from '../../kick/events.js'
 import { escapeControls } from '../../output/sanitize.js'
 import type { TriggerResult } from '../../webhooks/trigger.js'
@@ -57,7 +58,7 @@ Events: ${EVENT_TYPES.join(', ')}.`
     const flags = this.flags
     if (!isEventType(event))
       throw new UsageError(`unknown event ${event}: choose from ${EVENT_TYPES.join(', ')}`)
-    if (!/^https?:\/\/[^/]/.test(flags.to)) throw new UsageError(`--to ${flags.to}: expected an http(s) URL`)
+    if (!isHttpUrl(flags.to)) throw new UsageError(`--to ${flags.to}: expected an http(s) URL`)
     const [trigger, { loadDevKey }] = await Promise.all([
       import('../../webhooks/trigger.js'),
       import('../../webhooks/dev-key.js'),
