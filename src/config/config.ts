@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { UsageError } from '../errors.js'
-import { checkPrivateDir } from './private-dir.js'
+import { checkPrivateDir, configDirError } from './private-dir.js'
 import { configDir, configFile } from './paths.js'
 
 export const DEFAULT_API_URL = 'https://api.kick.com'
@@ -126,10 +126,9 @@ function parseConfig(text: string): ConfigFile {
  * config lock the file is read again, changed and written atomically, so every writer's change survives.
  */
 export async function updateProfile(profile: string, change: (config: ProfileConfig) => void): Promise<void> {
-  const [{ withLock }, { ensureConfigDir, writeFileAtomic }, { configDirError }] = await Promise.all([
+  const [{ withLock }, { ensureConfigDir, writeFileAtomic }] = await Promise.all([
     import('./lock.js'),
     import('./files.js'),
-    import('./private-dir.js'),
   ])
   const dir = await ensureConfigDir()
   await withLock(join(dir, 'locks', 'config.lock'), async () => {
