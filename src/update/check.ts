@@ -5,9 +5,10 @@
  * down or answers nonsense) leaves the version there as it was, and only the file's time says that the
  * registry was asked, so the next try is a day later.
  */
-import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
+import { writeFileAtomic } from '../config/files.js'
 import { httpRequest } from '../kick/http.js'
 import { parseVersion } from './notice.js'
 
@@ -26,9 +27,7 @@ export async function checkLatest(registry: string, state: string): Promise<stri
   if (response.status !== 200) return undefined
   const latest = (JSON.parse(response.text) as { 'dist-tags'?: { latest?: unknown } })['dist-tags']?.latest
   if (typeof latest !== 'string' || !parseVersion(latest)) return undefined
-  const temp = `${state}.${process.pid}`
-  writeFileSync(temp, `${latest}\n`)
-  renameSync(temp, state)
+  await writeFileAtomic(state, `${latest}\n`)
   return latest
 }
 
