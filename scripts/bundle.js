@@ -255,7 +255,14 @@ const shared = {
   metafile: true,
 }
 
-const bundle = await build({
+/** An esbuild build whose output may load only what an installed kick-cli has (checkRuntimeImports). */
+const checkedBuild = async (options) => {
+  const result = await build(options)
+  checkRuntimeImports(result.metafile, { root })
+  return result
+}
+
+const bundle = await checkedBuild({
   ...shared,
   write: false,
   plugins: [shims],
@@ -266,7 +273,6 @@ const bundle = await build({
   define: { 'import.meta.url': '__bundleUrl' },
   external: ['@napi-rs/keyring', '@ngrok/ngrok', '@inquirer/prompts', 'open', 'cli-table3'],
 })
-checkRuntimeImports(bundle.metafile, { root })
 
 // bin/run.js compiles the bundle with vm.Script (for its code cache), where Node 20 cannot run a dynamic
 // import() reliably. Every import() therefore goes through __kickImport, which bin/run.js (a real ES module)
@@ -294,23 +300,21 @@ writeFileSync(join(root, 'dist', 'kick.cjs'), `${wrapper}${banner}\n${code}\n})\
 
 // The keychain runs in a child process (a hung Secret Service must not block the CLI): its script is a file
 // of its own beside the bundle, where src/auth/keychain.ts looks for it.
-const keychainChild = await build({
+const keychainChild = await checkedBuild({
   ...shared,
   entryPoints: [join(root, 'src', 'auth', 'keychain-child.ts')],
   outfile: join(root, 'dist', 'keychain-child.js'),
   format: 'esm',
   external: ['@napi-rs/keyring'],
 })
-checkRuntimeImports(keychainChild.metafile, { root })
 // bin/run.js keeps its code cache in the cache dir, which it needs before it loads the bundle: it requires
 // this CommonJS copy of src/config/paths.ts, so the rule for where the dirs are stays in that one file.
-const paths = await build({
+const paths = await checkedBuild({
   ...shared,
   entryPoints: [join(root, 'src', 'config', 'paths.ts')],
   outfile: join(root, 'dist', 'paths.cjs'),
   format: 'cjs',
 })
-checkRuntimeImports(paths.metafile, { root })
 // The licences of the bundled packages ship beside kick's own (package.json `files`); the metafile is kept
 // in dist/ (not shipped) for the tests and for inspecting what the bundle holds.
 const metafiles = [bundle.metafile, keychainChild.metafile, paths.metafile]
@@ -327,7 +331,7 @@ writeFileSync(
 )
 // The update check runs in a detached child (src/update/notice.ts starts it, at most once a day): a file of its
 // own, so that child loads the HTTP transport and nothing of oclif.
-await build({
+await checkedBuild({
   ...shared,
   stdin: {
     contents: [
