@@ -34,12 +34,17 @@ export async function listSubscriptions(client: KickClient, token?: AccessToken)
   return Array.isArray(data) ? data : []
 }
 
+/** The results Kick answered with an id and no error: the subscriptions it says it created. */
+export function createdSubscriptions(results: readonly SubscribeResult[]): SubscribeResult[] {
+  return results.filter((result) => result.subscription_id && !result.error)
+}
+
 /** The results Kick answered with an id but does not list right after: the subscriptions it did not keep. */
 export async function subscriptionsNotKept(
   client: KickClient,
   results: readonly SubscribeResult[],
 ): Promise<SubscribeResult[]> {
-  const created = results.filter((result) => result.subscription_id && !result.error)
+  const created = createdSubscriptions(results)
   if (!created.length) return []
   const listed = new Set((await listSubscriptions(client)).map((subscription) => subscription.id))
   return created.filter((result) => !listed.has(result.subscription_id!))

@@ -2,6 +2,7 @@ import { ExitCode, KickError, UsageError } from '../errors.js'
 import type { KickClient } from '../kick/client.js'
 import { EVENT_TYPES, type EventType } from '../kick/events.js'
 import {
+  createdSubscriptions,
   createSubscriptions,
   notKeptLine,
   notKeptMessage,
@@ -279,9 +280,7 @@ async function subscribe(
 }
 
 function subscribedIds(results: readonly SubscribeResult[]): string[] {
-  return results
-    .filter((result) => result.subscription_id && !result.error)
-    .map((result) => result.subscription_id!)
+  return createdSubscriptions(results).map((result) => result.subscription_id!)
 }
 
 /**
