@@ -10,7 +10,7 @@ import type { User } from './kick/types.js'
 import type { JqFilter, JqOptions } from './output/jq.js'
 import { write, writeJsonArray } from './output/json-stream.js'
 import { type Column, renderSummary, renderTable } from './output/table.js'
-import { dim, interactive, red, yellow } from './output/terminal.js'
+import { dim, interactive, red, writeWarning } from './output/terminal.js'
 import { escapeControls, escapeLines } from './output/sanitize.js'
 import { redactSecrets } from './output/redact.js'
 
@@ -219,7 +219,7 @@ export abstract class KickCommand<T extends typeof Command> extends Command {
 
   /** A warning on stderr, also in JSON mode (oclif's `warn` goes quiet there). */
   protected warning(message: string): void {
-    process.stderr.write(`${yellow('Warning:')} ${escapeControls(message)}\n`)
+    writeWarning(message)
   }
 
   /** Progress and notes on stderr: stdout carries the result only. */

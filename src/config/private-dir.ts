@@ -2,8 +2,7 @@ import { accessSync, chmodSync, constants, type Stats, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 import { KickError } from '../errors.js'
-import { escapeControls } from '../output/sanitize.js'
-import { yellow } from '../output/terminal.js'
+import { writeWarning } from '../output/terminal.js'
 import { configDir } from './paths.js'
 
 /** Why a directory cannot be written, in words (permission denied, read-only filesystem, …). */
@@ -60,7 +59,7 @@ const tightened = new Set<string>()
  * with a warning; owned by someone else, kick refuses it. Missing is fine. Not on Windows, where
  * the profile's ACL guards it.
  */
-export function checkPrivateDir(dir: string, warn: (message: string) => void = warnOnStderr): void {
+export function checkPrivateDir(dir: string, warn: (message: string) => void = writeWarning): void {
   const uid = process.getuid?.()
   if (uid === undefined || process.platform === 'win32') return
   let info: Stats
@@ -90,8 +89,4 @@ export function checkPrivateDir(dir: string, warn: (message: string) => void = w
       'who could plant tokens or settings there: fix its owner and mode (chmod 700), or set XDG_CONFIG_HOME ' +
       'to a directory only you can write',
   )
-}
-
-function warnOnStderr(message: string): void {
-  process.stderr.write(`${yellow('Warning:')} ${escapeControls(message)}\n`)
 }

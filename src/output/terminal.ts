@@ -1,3 +1,5 @@
+import { escapeControls } from './sanitize.js'
+
 /**
  * Colour for a terminal, decided as chalk-based tools do, but NO_COLOR (https://no-color.org) wins over
  * everything. FORCE_COLOR (but `0` or `false`, which turn colour off even at a terminal) and CLICOLOR_FORCE
@@ -24,4 +26,9 @@ export const cyan = (text: string, stream?: NodeJS.WriteStream): string => paint
 /** Prompts need both ends of a terminal; scripts and CI never get asked anything. */
 export function interactive(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+}
+
+/** A warning, one line on stderr (also in JSON mode): what base-command's warning() and config's checks say. */
+export function writeWarning(message: string): void {
+  process.stderr.write(`${yellow('Warning:')} ${escapeControls(message)}\n`)
 }
