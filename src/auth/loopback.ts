@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 
 import { AuthError, KickError } from '../errors.js'
+import { originForm, parseUrl } from '../input/url.js'
 
 /**
  * The login callback: a listener on loopback only (127.0.0.1 and ::1) at the redirect URI's port, serving
@@ -80,7 +81,7 @@ export class CallbackListener {
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
     // origin-form only (`GET http://host/callback` is for proxies); `//` is a path like any other
-    const url = request.url?.startsWith('/') ? parseUrl(`http://localhost${request.url}`) : undefined
+    const url = originForm(request.url)
     if (!url) {
       reply(response, 400, 'Bad request.')
       return
@@ -148,14 +149,6 @@ export class CallbackListener {
     this.settled = true
     if (typeof outcome === 'string') this.settle.resolve(outcome)
     else this.settle.reject(outcome)
-  }
-}
-
-function parseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text)
-  } catch {
-    return undefined
   }
 }
 

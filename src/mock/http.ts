@@ -128,19 +128,6 @@ export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /**
- * The path and query of a request target in origin-form (`/path?query`, `//` included: an empty segment is a
- * path); undefined for any other form (`http://host/path`, `*`), which a server that is no proxy need not take.
- */
-export function originForm(target: string | undefined): URL | undefined {
-  if (!target?.startsWith('/')) return undefined
-  try {
-    return new URL(`http://mock${target}`)
-  } catch {
-    return undefined
-  }
-}
-
-/**
  * Whether a request's `Host` may reach the mock: an IP address (a DNS rebinding needs a name: a page cannot
  * make a browser send `Host: 127.0.0.1` to its own server), `localhost` or a `*.localhost` name (RFC 6761:
  * always loopback), or one of `names` (the host the mock was started on, `--allowed-host`). Any other name is

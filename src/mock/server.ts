@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 
 import { type Endpoint, type EndpointId, matchEndpoint, type Scope, SCOPES } from '../kick/endpoints.js'
 import type { EventType } from '../kick/events.js'
+import { originForm } from '../input/url.js'
 import { clip } from '../output/sanitize.js'
 import type { DevKey } from '../webhooks/dev-key.js'
 import { apiHandlers } from './api/index.js'
@@ -15,7 +16,6 @@ import {
   badRequestReply,
   hostAllowed,
   type MockRequest,
-  originForm,
   readBody,
   type Reply,
   ReplyError,
