@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net'
 import { pipeline } from 'node:stream'
 
 import { KickError } from '../../errors.js'
+import { parseUrl } from '../../input/url.js'
 import { AnswerTooLargeError, failureReason, formatBytes, httpRequest } from '../../kick/http.js'
 import {
   localtunnelServer,
@@ -297,12 +298,7 @@ function checkRegistration(body: Record<string, unknown>, where: string): Regist
     throw wrong('port', 'a TCP port')
   if (typeof connections !== 'number' || !Number.isInteger(connections) || connections < 1)
     throw wrong('max_conn_count', 'a positive whole number')
-  let address: URL | undefined
-  try {
-    address = typeof url === 'string' ? new URL(url) : undefined
-  } catch {
-    address = undefined
-  }
+  const address = typeof url === 'string' ? parseUrl(url) : undefined
   if (
     !address ||
     (address.protocol !== 'http:' && address.protocol !== 'https:') ||

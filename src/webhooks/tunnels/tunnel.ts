@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js'
+import { parseUrl } from '../../input/url.js'
 import { formatDuration } from '../duration.js'
 
 /* What the tunnel providers and their callers share; providers import it, never the index that loads them. */
@@ -57,12 +58,7 @@ export const LOCALTUNNEL_SERVER = 'https://localtunnel.me'
  */
 export function localtunnelServer(tunnelHost: string | undefined): URL {
   const text = tunnelHost?.trim() || LOCALTUNNEL_SERVER
-  let server: URL | undefined
-  try {
-    server = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`)
-  } catch {
-    server = undefined
-  }
+  const server = parseUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`)
   if (
     !server ||
     (server.protocol !== 'http:' && server.protocol !== 'https:') ||
