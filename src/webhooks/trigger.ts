@@ -1,6 +1,7 @@
 import { type KeyLike, randomUUID } from 'node:crypto'
 
 import { UsageError } from '../errors.js'
+import { readBoundedFile, unreadableReason } from '../input/file.js'
 import {
   EVENT_HEADERS,
   type EventType,
@@ -90,7 +91,6 @@ export interface PayloadFile {
 
 /** Reads `--file` (`-`: stdin), bounded; anything but JSON is a usage error. Not checked against a schema. */
 export async function readPayloadFile(file: string): Promise<PayloadFile> {
-  const { readBoundedFile, unreadableReason } = await import('../input/file.js')
   const name = file === '-' ? 'stdin' : file
   let bytes: Buffer
   try {
