@@ -45,21 +45,18 @@ export async function collectSavedDeliveries(
     if (seen.has(file)) return
     seen.add(file)
     try {
-      items.push(itemOf(file, await readSaved(file)))
+      if (file !== '-') items.push(itemOf(file, await readSaved(file)))
+      else {
+        const saved = await readSavedStdin()
+        items.push({ ...itemOf(file, saved), saved })
+      }
     } catch (error) {
       problems.push((error as Error).message)
     }
   }
   for (const path of paths) {
     if (path === '-') {
-      if (seen.has(path)) continue
-      seen.add(path)
-      try {
-        const saved = await readSavedStdin()
-        items.push({ ...itemOf(path, saved), saved })
-      } catch (error) {
-        problems.push((error as Error).message)
-      }
+      await take(path)
       continue
     }
     let info
