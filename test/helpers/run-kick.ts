@@ -117,6 +117,11 @@ export function runKick(args: string[], options: RunOptions = {}): Promise<KickR
       clearTimeout(timer)
       resolve({ code, signal, stdout: options.terminal ? stdout.replace(/\r\n/g, '\n') : stdout, stderr })
     })
+    // A kick that exits without reading stdin closes the pipe first: the EPIPE of writing to it is no failure
+    // of the command (a test that needs the input asserts on what kick did with it).
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error)
+    })
     child.stdin.end(options.input ?? '')
   })
 }
