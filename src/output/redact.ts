@@ -52,10 +52,18 @@ export function rememberSecret(value: unknown): void {
  * variables. Every human line passes through here (escapeControls, escapeLines), and so does JSON on stdout.
  */
 export function redactSecrets(text: string): string {
-  for (const name of SECRET_ENV) rememberSecret(process.env[name])
+  rememberEnvSecrets()
   let result = text
   for (const secret of longestFirst) if (result.includes(secret)) result = result.split(secret).join(REDACTED)
   return result
+}
+
+/** read once: every line (each event of `kick listen`) passes through here, and kick never sets them itself */
+let envRemembered = false
+function rememberEnvSecrets(): void {
+  if (envRemembered) return
+  envRemembered = true
+  for (const name of SECRET_ENV) rememberSecret(process.env[name])
 }
 
 export function redactHeader(name: string, value: string): string {
